@@ -1,1 +1,121 @@
+//! goldthread's store: every SQL statement lives here, one module per capability, behind one API
+//! that runs on SQLite (the default, one file) and on PostgreSQL (for more than one machine).
+//!
+//! Queries go through sqlx's `Any` driver with `$n` placeholders, which both backends accept.
+//! The few places where the two dialects differ are in [`dialect`].
 
+pub mod accounts;
+mod dialect;
+mod migrate;
+pub mod people;
+pub mod testing;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+pub use dialect::Backend;
+
+/// Everything the store can fail with. A unique-constraint violation is its own variant so that
+/// the web layer can turn it into a field error rather than a server error.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("that {0} is already taken")]
+    Conflict(String),
+    #[error("not found")]
+    NotFound,
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error("the database URL is not usable: {0}")]
+    BadUrl(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Turns a unique violation into `Conflict(what)`, leaving other errors as they are.
+    pub(crate) fn conflict_as(e: sqlx::Error, what: &str) -> Self {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what.to_owned()),
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A handle on the database: cheap to clone, shared by every request.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://FILE` or `postgres://...`), creating a SQLite file if absent.
+    /// Does not migrate: call [`Store::migrate`].
+    pub async fn connect(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url).ok_or_else(|| {
+            StoreError::BadUrl("use sqlite://FILE or postgres://USER@HOST/DATABASE".to_owned())
+        })?;
+        let url = backend.normalise_url(url);
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(|e| StoreError::BadUrl(e.to_string()))?
+            .log_statements(tracing::log::LevelFilter::Trace)
+            .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(1));
+        let pool = AnyPoolOptions::new()
+            .max_connections(backend.max_connections())
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    for pragma in backend.connection_setup() {
+                        conn.execute(*pragma).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Runs the embedded migrations that have not yet run. Safe to call from several processes.
+    pub async fn migrate(&self) -> Result<()> {
+        migrate::run(&self.pool, self.backend).await
+    }
+
+    /// Answers whether the database is reachable.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Connections open and idle, for `/metrics`.
+    pub fn pool_figures(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+/// Unix milliseconds from a timestamp, as stored.
+pub(crate) fn millis(t: jiff::Timestamp) -> i64 {
+    t.as_millisecond()
+}
+
+pub(crate) fn from_millis(ms: i64) -> Result<jiff::Timestamp> {
+    jiff::Timestamp::from_millisecond(ms).map_err(|e| StoreError::Corrupt(e.to_string()))
+}

@@ -1,0 +1,98 @@
+//! The differences between SQLite and PostgreSQL, kept in one place.
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    /// SQLite files are created when absent (`mode=rwc`) unless the URL says otherwise.
+    pub(crate) fn normalise_url(self, url: &str) -> String {
+        match self {
+            Backend::Sqlite if !url.contains("mode=") => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{sep}mode=rwc")
+            }
+            _ => url.to_owned(),
+        }
+    }
+
+    /// SQLite takes one writer at a time, so a small pool; PostgreSQL takes more.
+    pub(crate) fn max_connections(self) -> u32 {
+        match self {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        }
+    }
+
+    /// Statements run on every new connection.
+    ///
+    /// SQLite: write-ahead logging so readers do not block the writer; foreign keys enforced;
+    /// a busy timeout so writers queue rather than fail; and `synchronous=FULL`, which in WAL
+    /// mode syncs the log at every commit, so a transaction that has committed survives a crash
+    /// of the process or of the machine (NORMAL would survive only a crash of the process).
+    pub(crate) fn connection_setup(self) -> &'static [&'static str] {
+        match self {
+            Backend::Sqlite => &[
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA foreign_keys = ON",
+                "PRAGMA busy_timeout = 10000",
+                "PRAGMA synchronous = FULL",
+            ],
+            Backend::Postgres => &[],
+        }
+    }
+
+    /// Fills in the few words a migration spells differently per backend.
+    pub(crate) fn render_migration(self, sql: &str) -> String {
+        let serial_pk = match self {
+            Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
+            Backend::Postgres => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+        };
+        sql.replace("{{serial_pk}}", serial_pk)
+    }
+
+    /// The most bind parameters one statement may carry, with room to spare.
+    pub(crate) fn max_params(self) -> usize {
+        match self {
+            Backend::Sqlite => 32_000,
+            Backend::Postgres => 65_000,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_create_their_file() {
+        assert_eq!(Backend::Sqlite.normalise_url("sqlite://goldthread.db"), "sqlite://goldthread.db?mode=rwc");
+        assert_eq!(Backend::Sqlite.normalise_url("sqlite://x.db?mode=ro"), "sqlite://x.db?mode=ro");
+    }
+
+    #[test]
+    fn unknown_schemes_are_refused() {
+        assert_eq!(Backend::of_url("mysql://x"), None);
+        assert_eq!(Backend::of_url("postgresql://x"), Some(Backend::Postgres));
+    }
+}
