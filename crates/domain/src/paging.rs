@@ -17,9 +17,7 @@ impl PageRequest {
     /// page 1, and a page size of 0 or over the maximum is brought inside it.
     pub fn new(page: Option<u32>, per_page: Option<u32>) -> Self {
         let page = page.unwrap_or(1).max(1);
-        let per_page = per_page
-            .unwrap_or(Self::DEFAULT_PER_PAGE)
-            .clamp(1, Self::MAX_PER_PAGE);
+        let per_page = per_page.unwrap_or(Self::DEFAULT_PER_PAGE).clamp(1, Self::MAX_PER_PAGE);
         Self { page, per_page }
     }
 
@@ -54,12 +52,7 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     pub fn new(items: Vec<T>, request: PageRequest, total: u64) -> Self {
-        Self {
-            items,
-            page: request.page(),
-            per_page: request.per_page(),
-            total,
-        }
+        Self { items, page: request.page(), per_page: request.per_page(), total }
     }
 
     pub fn page_count(&self) -> u32 {

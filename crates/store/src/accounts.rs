@@ -39,7 +39,13 @@ pub struct MembershipRequest {
 
 impl Store {
     /// Creates (or replaces the password of) the account for a person.
-    pub async fn set_account(&self, person: PersonId, password_hash: &str, confirmed_at: Option<Timestamp>, now: Timestamp) -> Result<()> {
+    pub async fn set_account(
+        &self,
+        person: PersonId,
+        password_hash: &str,
+        confirmed_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<()> {
         let updated = sqlx::query("UPDATE accounts SET password_hash = $2 WHERE person_id = $1")
             .bind(person.to_string())
             .bind(password_hash)
@@ -84,7 +90,13 @@ impl Store {
 
     // -------------------------------------------------------------- sessions
 
-    pub async fn create_session(&self, token_hash: &str, person: PersonId, now: Timestamp, expires: Timestamp) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        person: PersonId,
+        now: Timestamp,
+        expires: Timestamp,
+    ) -> Result<()> {
         sqlx::query("INSERT INTO sessions (token_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
             .bind(person.to_string())
@@ -117,13 +129,21 @@ impl Store {
     }
 
     pub async fn purge_expired_sessions(&self, now: Timestamp) -> Result<u64> {
-        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(millis(now)).execute(self.pool()).await?;
+        let done =
+            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(millis(now)).execute(self.pool()).await?;
         Ok(done.rows_affected())
     }
 
     // -------------------------------------------------------------- API tokens
 
-    pub async fn create_api_token(&self, id: TokenId, person: PersonId, name: &str, token_hash: &str, now: Timestamp) -> Result<()> {
+    pub async fn create_api_token(
+        &self,
+        id: TokenId,
+        person: PersonId,
+        name: &str,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<()> {
         sqlx::query("INSERT INTO api_tokens (id, person_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(id.to_string())
             .bind(person.to_string())
@@ -142,7 +162,11 @@ impl Store {
             .fetch_optional(self.pool())
             .await?;
         let Some(row) = row else { return Ok(None) };
-        sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1").bind(token_hash).bind(millis(now)).execute(self.pool()).await?;
+        sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1")
+            .bind(token_hash)
+            .bind(millis(now))
+            .execute(self.pool())
+            .await?;
         Ok(Some(person_id(&row, "person_id")?))
     }
 
@@ -154,7 +178,10 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(ApiToken {
-                    id: r.try_get::<String, _>("id")?.parse().map_err(|_| StoreError::Corrupt("token id".to_owned()))?,
+                    id: r
+                        .try_get::<String, _>("id")?
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt("token id".to_owned()))?,
                     name: r.try_get("name")?,
                     created_at: from_millis(r.try_get("created_at")?)?,
                     last_used_at: r.try_get::<Option<i64>, _>("last_used_at")?.map(from_millis).transpose()?,
@@ -166,12 +193,13 @@ impl Store {
 
     /// Revokes one of a person's tokens; another person's token is not found.
     pub async fn revoke_api_token(&self, person: PersonId, id: TokenId, now: Timestamp) -> Result<()> {
-        let done = sqlx::query("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND person_id = $2")
-            .bind(id.to_string())
-            .bind(person.to_string())
-            .bind(millis(now))
-            .execute(self.pool())
-            .await?;
+        let done =
+            sqlx::query("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND person_id = $2")
+                .bind(id.to_string())
+                .bind(person.to_string())
+                .bind(millis(now))
+                .execute(self.pool())
+                .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -180,9 +208,17 @@ impl Store {
 
     // -------------------------------------------------------------- emailed tokens
 
-    pub async fn create_email_token(&self, token_hash: &str, purpose: EmailTokenPurpose, person: PersonId, now: Timestamp) -> Result<()> {
+    pub async fn create_email_token(
+        &self,
+        token_hash: &str,
+        purpose: EmailTokenPurpose,
+        person: PersonId,
+        now: Timestamp,
+    ) -> Result<()> {
         let expires = now
-            .checked_add(jiff::SignedDuration::try_from(purpose.lifetime()).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+            .checked_add(
+                jiff::SignedDuration::try_from(purpose.lifetime()).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            )
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         sqlx::query("INSERT INTO email_tokens (token_hash, purpose, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(token_hash)
@@ -197,7 +233,12 @@ impl Store {
 
     /// Uses a token once: returns its person if it was live and of this purpose, and marks it
     /// used in the same statement so that two uses cannot both succeed.
-    pub async fn use_email_token(&self, token_hash: &str, purpose: EmailTokenPurpose, now: Timestamp) -> Result<Option<PersonId>> {
+    pub async fn use_email_token(
+        &self,
+        token_hash: &str,
+        purpose: EmailTokenPurpose,
+        now: Timestamp,
+    ) -> Result<Option<PersonId>> {
         let mut tx = self.pool().begin().await?;
         let done = sqlx::query("UPDATE email_tokens SET used_at = $3 WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3")
             .bind(token_hash)
@@ -208,7 +249,10 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(None);
         }
-        let row = sqlx::query("SELECT person_id FROM email_tokens WHERE token_hash = $1").bind(token_hash).fetch_one(&mut *tx).await?;
+        let row = sqlx::query("SELECT person_id FROM email_tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_one(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(Some(person_id(&row, "person_id")?))
     }
@@ -243,11 +287,12 @@ impl Store {
             .bind(millis(since))
             .fetch_one(self.pool())
             .await?;
-        let by_address: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failures WHERE address = $1 AND at > $2")
-            .bind(address)
-            .bind(millis(since))
-            .fetch_one(self.pool())
-            .await?;
+        let by_address: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failures WHERE address = $1 AND at > $2")
+                .bind(address)
+                .bind(millis(since))
+                .fetch_one(self.pool())
+                .await?;
         Ok((u32::try_from(by_email).unwrap_or(u32::MAX), u32::try_from(by_address).unwrap_or(u32::MAX)))
     }
 
@@ -270,7 +315,10 @@ impl Store {
         match inserted {
             Ok(_) => Ok(None),
             Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
-                let previous: String = sqlx::query_scalar("SELECT outcome FROM form_submissions WHERE key = $1").bind(key).fetch_one(self.pool()).await?;
+                let previous: String = sqlx::query_scalar("SELECT outcome FROM form_submissions WHERE key = $1")
+                    .bind(key)
+                    .fetch_one(self.pool())
+                    .await?;
                 Ok(Some(previous))
             }
             Err(e) => Err(e.into()),
@@ -285,8 +333,16 @@ impl Store {
 
     // -------------------------------------------------------------- joining organisations
 
-    pub async fn request_membership(&self, person: PersonId, organisation: OrganisationId, now: Timestamp) -> Result<()> {
-        sqlx::query("DELETE FROM membership_requests WHERE person_id = $1").bind(person.to_string()).execute(self.pool()).await?;
+    pub async fn request_membership(
+        &self,
+        person: PersonId,
+        organisation: OrganisationId,
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query("DELETE FROM membership_requests WHERE person_id = $1")
+            .bind(person.to_string())
+            .execute(self.pool())
+            .await?;
         sqlx::query("INSERT INTO membership_requests (person_id, organisation_id, requested_at) VALUES ($1, $2, $3)")
             .bind(person.to_string())
             .bind(organisation.to_string())
@@ -318,22 +374,32 @@ impl Store {
 
     /// The organisation a person has asked to join, if any.
     pub async fn pending_membership(&self, person: PersonId) -> Result<Option<OrganisationId>> {
-        let id: Option<String> = sqlx::query_scalar("SELECT organisation_id FROM membership_requests WHERE person_id = $1")
-            .bind(person.to_string())
-            .fetch_optional(self.pool())
-            .await?;
+        let id: Option<String> =
+            sqlx::query_scalar("SELECT organisation_id FROM membership_requests WHERE person_id = $1")
+                .bind(person.to_string())
+                .fetch_optional(self.pool())
+                .await?;
         Ok(id.and_then(|s| s.parse().ok()))
     }
 
     pub async fn clear_membership_request(&self, person: PersonId) -> Result<()> {
-        sqlx::query("DELETE FROM membership_requests WHERE person_id = $1").bind(person.to_string()).execute(self.pool()).await?;
+        sqlx::query("DELETE FROM membership_requests WHERE person_id = $1")
+            .bind(person.to_string())
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 
     // -------------------------------------------------------------- audit
 
     /// Notes who did what to whom. Subjects are ids, never personal data.
-    pub async fn audit(&self, actor: Option<PersonId>, action: &str, subject: Option<String>, now: Timestamp) -> Result<()> {
+    pub async fn audit(
+        &self,
+        actor: Option<PersonId>,
+        action: &str,
+        subject: Option<String>,
+        now: Timestamp,
+    ) -> Result<()> {
         sqlx::query("INSERT INTO audit_log (at, actor_id, action, subject) VALUES ($1, $2, $3, $4)")
             .bind(millis(now))
             .bind(actor.map(|a| a.to_string()))
@@ -345,7 +411,10 @@ impl Store {
     }
 
     pub async fn audit_count(&self, action: &str) -> Result<u64> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1").bind(action).fetch_one(self.pool()).await?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1")
+            .bind(action)
+            .fetch_one(self.pool())
+            .await?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 }

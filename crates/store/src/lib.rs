@@ -58,9 +58,8 @@ impl Store {
     /// Does not migrate: call [`Store::migrate`].
     pub async fn connect(url: &str) -> Result<Self> {
         sqlx::any::install_default_drivers();
-        let backend = Backend::of_url(url).ok_or_else(|| {
-            StoreError::BadUrl("use sqlite://FILE or postgres://USER@HOST/DATABASE".to_owned())
-        })?;
+        let backend = Backend::of_url(url)
+            .ok_or_else(|| StoreError::BadUrl("use sqlite://FILE or postgres://USER@HOST/DATABASE".to_owned()))?;
         let url = backend.normalise_url(url);
         let options = AnyConnectOptions::from_str(&url)
             .map_err(|e| StoreError::BadUrl(e.to_string()))?

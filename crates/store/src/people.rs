@@ -7,8 +7,8 @@ use domain::ids::{OrganisationId, PersonId};
 use domain::paging::{Page, PageRequest};
 use domain::people::import::{OrganisationRow, PeoplePlan, PersonRecord};
 use domain::people::{
-    Email, EmailDomain, JobTitle, Level, OrganisationCode, OrganisationKind, OrganisationName, Ownership,
-    PersonName, Profession, Role, RoleGrant, RoleScope, Sector, StaffNumber,
+    Email, EmailDomain, JobTitle, Level, OrganisationCode, OrganisationKind, OrganisationName, Ownership, PersonName,
+    Profession, Role, RoleGrant, RoleScope, Sector, StaffNumber,
 };
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -149,7 +149,11 @@ fn parse<T, E: std::fmt::Display>(value: &str, what: &str, f: impl Fn(&str) -> R
     f(value).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
 }
 
-fn opt_parse<T, E: std::fmt::Display>(value: Option<String>, what: &str, f: impl Fn(&str) -> Result<T, E>) -> Result<Option<T>> {
+fn opt_parse<T, E: std::fmt::Display>(
+    value: Option<String>,
+    what: &str,
+    f: impl Fn(&str) -> Result<T, E>,
+) -> Result<Option<T>> {
     value.map(|v| parse(&v, what, &f)).transpose()
 }
 
@@ -176,17 +180,19 @@ fn date(s: &str) -> Result<Date, jiff::Error> {
 const PERSON_COLUMNS: &str = "p.id, p.email, p.name, p.staff_number, p.job_title, p.profession, p.level, \
      p.organisation_id, p.line_manager_id, p.start_date, o.code AS org_code, o.name AS org_name, m.name AS manager_name";
 
-const PERSON_FROM: &str = "people p LEFT JOIN organisations o ON o.id = p.organisation_id LEFT JOIN people m ON m.id = p.line_manager_id";
+const PERSON_FROM: &str =
+    "people p LEFT JOIN organisations o ON o.id = p.organisation_id LEFT JOIN people m ON m.id = p.line_manager_id";
 
 fn decode_person(row: &AnyRow) -> Result<Person> {
-    let organisation = match (opt_org_id(row, "organisation_id")?, opt_text(row, "org_code")?, opt_text(row, "org_name")?) {
-        (Some(id), Some(code), Some(name)) => Some(OrganisationRef {
-            id,
-            code: parse(&code, "organisation code", OrganisationCode::parse)?,
-            name: parse(&name, "organisation name", OrganisationName::parse)?,
-        }),
-        _ => None,
-    };
+    let organisation =
+        match (opt_org_id(row, "organisation_id")?, opt_text(row, "org_code")?, opt_text(row, "org_name")?) {
+            (Some(id), Some(code), Some(name)) => Some(OrganisationRef {
+                id,
+                code: parse(&code, "organisation code", OrganisationCode::parse)?,
+                name: parse(&name, "organisation name", OrganisationName::parse)?,
+            }),
+            _ => None,
+        };
     let line_manager = match (opt_person_id(row, "line_manager_id")?, opt_text(row, "manager_name")?) {
         (Some(id), Some(name)) => Some(PersonRef { id, name: parse(&name, "manager name", PersonName::parse)? }),
         _ => None,
@@ -250,39 +256,59 @@ fn values_placeholders(rows: usize, cols: usize) -> String {
 
 impl Store {
     /// Finds or creates a place (and its system) by name, inside a transaction.
-    async fn place_id(tx: &mut Transaction<'_, Any>, place: Option<&str>, system: Option<&str>) -> Result<Option<String>> {
+    async fn place_id(
+        tx: &mut Transaction<'_, Any>,
+        place: Option<&str>,
+        system: Option<&str>,
+    ) -> Result<Option<String>> {
         let system_id = match system {
             None => None,
             Some(name) => {
-                let found: Option<String> = sqlx::query_scalar("SELECT id FROM systems WHERE name = $1").bind(name).fetch_optional(&mut **tx).await?;
+                let found: Option<String> = sqlx::query_scalar("SELECT id FROM systems WHERE name = $1")
+                    .bind(name)
+                    .fetch_optional(&mut **tx)
+                    .await?;
                 Some(match found {
                     Some(id) => id,
                     None => {
                         let id = Uuid::new_v4().to_string();
-                        sqlx::query("INSERT INTO systems (id, name) VALUES ($1, $2)").bind(&id).bind(name).execute(&mut **tx).await?;
+                        sqlx::query("INSERT INTO systems (id, name) VALUES ($1, $2)")
+                            .bind(&id)
+                            .bind(name)
+                            .execute(&mut **tx)
+                            .await?;
                         id
                     }
                 })
             }
         };
         let Some(place) = place else { return Ok(None) };
-        let found: Option<String> = sqlx::query_scalar("SELECT id FROM places WHERE name = $1 AND COALESCE(system_id, '') = COALESCE($2, '')")
-            .bind(place)
-            .bind(&system_id)
-            .fetch_optional(&mut **tx)
-            .await?;
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT id FROM places WHERE name = $1 AND COALESCE(system_id, '') = COALESCE($2, '')")
+                .bind(place)
+                .bind(&system_id)
+                .fetch_optional(&mut **tx)
+                .await?;
         Ok(Some(match found {
             Some(id) => id,
             None => {
                 let id = Uuid::new_v4().to_string();
-                sqlx::query("INSERT INTO places (id, system_id, name) VALUES ($1, $2, $3)").bind(&id).bind(&system_id).bind(place).execute(&mut **tx).await?;
+                sqlx::query("INSERT INTO places (id, system_id, name) VALUES ($1, $2, $3)")
+                    .bind(&id)
+                    .bind(&system_id)
+                    .bind(place)
+                    .execute(&mut **tx)
+                    .await?;
                 id
             }
         }))
     }
 
     async fn write_domains(tx: &mut Transaction<'_, Any>, id: OrganisationId, domains: &[EmailDomain]) -> Result<()> {
-        sqlx::query("DELETE FROM organisation_domains WHERE organisation_id = $1").bind(id.to_string()).execute(&mut **tx).await?;
+        sqlx::query("DELETE FROM organisation_domains WHERE organisation_id = $1")
+            .bind(id.to_string())
+            .execute(&mut **tx)
+            .await?;
         for d in domains {
             sqlx::query("INSERT INTO organisation_domains (domain, organisation_id) VALUES ($1, $2)")
                 .bind(d.as_str())
@@ -294,7 +320,12 @@ impl Store {
         Ok(())
     }
 
-    async fn insert_organisation(tx: &mut Transaction<'_, Any>, id: OrganisationId, f: &OrganisationFields, now: Timestamp) -> Result<()> {
+    async fn insert_organisation(
+        tx: &mut Transaction<'_, Any>,
+        id: OrganisationId,
+        f: &OrganisationFields,
+        now: Timestamp,
+    ) -> Result<()> {
         let place = Self::place_id(tx, f.place.as_deref(), f.system.as_deref()).await?;
         sqlx::query(
             "INSERT INTO organisations (id, code, name, name_lower, kind, sector, ownership, place_id, created_at, updated_at) \
@@ -315,7 +346,12 @@ impl Store {
         Self::write_domains(tx, id, &f.email_domains).await
     }
 
-    async fn overwrite_organisation(tx: &mut Transaction<'_, Any>, id: OrganisationId, f: &OrganisationFields, now: Timestamp) -> Result<()> {
+    async fn overwrite_organisation(
+        tx: &mut Transaction<'_, Any>,
+        id: OrganisationId,
+        f: &OrganisationFields,
+        now: Timestamp,
+    ) -> Result<()> {
         let place = Self::place_id(tx, f.place.as_deref(), f.system.as_deref()).await?;
         let done = sqlx::query(
             "UPDATE organisations SET code = $2, name = $3, name_lower = $4, kind = $5, sector = $6, ownership = $7, place_id = $8, updated_at = $9 WHERE id = $1",
@@ -338,14 +374,24 @@ impl Store {
         Self::write_domains(tx, id, &f.email_domains).await
     }
 
-    pub async fn create_organisation(&self, id: OrganisationId, fields: &OrganisationFields, now: Timestamp) -> Result<()> {
+    pub async fn create_organisation(
+        &self,
+        id: OrganisationId,
+        fields: &OrganisationFields,
+        now: Timestamp,
+    ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         Self::insert_organisation(&mut tx, id, fields, now).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn update_organisation(&self, id: OrganisationId, fields: &OrganisationFields, now: Timestamp) -> Result<()> {
+    pub async fn update_organisation(
+        &self,
+        id: OrganisationId,
+        fields: &OrganisationFields,
+        now: Timestamp,
+    ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         Self::overwrite_organisation(&mut tx, id, fields, now).await?;
         tx.commit().await?;
@@ -360,10 +406,11 @@ impl Store {
         );
         let Some(row) = sqlx::query(&sql).bind(value).fetch_optional(self.pool()).await? else { return Ok(None) };
         let r = decode_org_ref(&row)?;
-        let domains: Vec<String> = sqlx::query_scalar("SELECT domain FROM organisation_domains WHERE organisation_id = $1 ORDER BY domain")
-            .bind(r.id.to_string())
-            .fetch_all(self.pool())
-            .await?;
+        let domains: Vec<String> =
+            sqlx::query_scalar("SELECT domain FROM organisation_domains WHERE organisation_id = $1 ORDER BY domain")
+                .bind(r.id.to_string())
+                .fetch_all(self.pool())
+                .await?;
         Ok(Some(Organisation {
             id: r.id,
             code: r.code,
@@ -388,15 +435,21 @@ impl Store {
 
     /// The organisation that registered an email domain, if any.
     pub async fn organisation_for_domain(&self, domain: &str) -> Result<Option<OrganisationId>> {
-        let id: Option<String> = sqlx::query_scalar("SELECT organisation_id FROM organisation_domains WHERE domain = $1")
-            .bind(domain.to_ascii_lowercase())
-            .fetch_optional(self.pool())
-            .await?;
+        let id: Option<String> =
+            sqlx::query_scalar("SELECT organisation_id FROM organisation_domains WHERE domain = $1")
+                .bind(domain.to_ascii_lowercase())
+                .fetch_optional(self.pool())
+                .await?;
         id.map(|s| uuid(&s).map(OrganisationId::from_uuid)).transpose()
     }
 
     /// Organisations by name, optionally only one (for an organisation admin), paged.
-    pub async fn list_organisations(&self, query: Option<&str>, only: Option<&[OrganisationId]>, page: PageRequest) -> Result<Page<OrganisationRef>> {
+    pub async fn list_organisations(
+        &self,
+        query: Option<&str>,
+        only: Option<&[OrganisationId]>,
+        page: PageRequest,
+    ) -> Result<Page<OrganisationRef>> {
         let mut clauses = vec!["1 = 1".to_owned()];
         let mut binds: Vec<String> = Vec::new();
         if let Some(q) = query.filter(|q| !q.trim().is_empty()) {
@@ -441,12 +494,20 @@ impl Store {
     }
 
     /// Creates or updates organisations from an import, matched on code, all or nothing.
-    pub async fn import_organisations(&self, rows: &[OrganisationRow], mut new_id: impl FnMut() -> OrganisationId, now: Timestamp) -> Result<ImportCounts> {
+    pub async fn import_organisations(
+        &self,
+        rows: &[OrganisationRow],
+        mut new_id: impl FnMut() -> OrganisationId,
+        now: Timestamp,
+    ) -> Result<ImportCounts> {
         let mut counts = ImportCounts::default();
         let mut tx = self.pool().begin().await?;
         for row in rows {
             let fields = OrganisationFields::from(row);
-            let existing: Option<String> = sqlx::query_scalar("SELECT id FROM organisations WHERE code = $1").bind(row.code.as_str()).fetch_optional(&mut *tx).await?;
+            let existing: Option<String> = sqlx::query_scalar("SELECT id FROM organisations WHERE code = $1")
+                .bind(row.code.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
             match existing {
                 None => {
                     Self::insert_organisation(&mut tx, new_id(), &fields, now).await?;
@@ -468,7 +529,11 @@ impl Store {
         Ok(counts)
     }
 
-    async fn organisation_in(&self, tx: &mut Transaction<'_, Any>, id: OrganisationId) -> Result<Option<OrganisationFields>> {
+    async fn organisation_in(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        id: OrganisationId,
+    ) -> Result<Option<OrganisationFields>> {
         let row = sqlx::query(
             "SELECT o.code, o.name, o.kind, o.sector, o.ownership, pl.name AS place, sy.name AS system \
              FROM organisations o LEFT JOIN places pl ON pl.id = o.place_id LEFT JOIN systems sy ON sy.id = pl.system_id WHERE o.id = $1",
@@ -477,11 +542,13 @@ impl Store {
         .fetch_optional(&mut **tx)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let domains: Vec<String> = sqlx::query_scalar("SELECT domain FROM organisation_domains WHERE organisation_id = $1 ORDER BY domain")
-            .bind(id.to_string())
-            .fetch_all(&mut **tx)
-            .await?;
-        let mut email_domains: Vec<EmailDomain> = domains.iter().map(|d| parse(d, "domain", EmailDomain::parse)).collect::<Result<_>>()?;
+        let domains: Vec<String> =
+            sqlx::query_scalar("SELECT domain FROM organisation_domains WHERE organisation_id = $1 ORDER BY domain")
+                .bind(id.to_string())
+                .fetch_all(&mut **tx)
+                .await?;
+        let mut email_domains: Vec<EmailDomain> =
+            domains.iter().map(|d| parse(d, "domain", EmailDomain::parse)).collect::<Result<_>>()?;
         email_domains.sort();
         Ok(Some(OrganisationFields {
             code: parse(&text(&row, "code")?, "code", OrganisationCode::parse)?,
@@ -528,8 +595,16 @@ impl Store {
         Ok(())
     }
 
-    async fn overwrite_person(tx: &mut Transaction<'_, Any>, r: &PersonRecord, today: Date, now: Timestamp) -> Result<()> {
-        let before: Option<Option<String>> = sqlx::query_scalar("SELECT organisation_id FROM people WHERE id = $1").bind(r.id.to_string()).fetch_optional(&mut **tx).await?;
+    async fn overwrite_person(
+        tx: &mut Transaction<'_, Any>,
+        r: &PersonRecord,
+        today: Date,
+        now: Timestamp,
+    ) -> Result<()> {
+        let before: Option<Option<String>> = sqlx::query_scalar("SELECT organisation_id FROM people WHERE id = $1")
+            .bind(r.id.to_string())
+            .fetch_optional(&mut **tx)
+            .await?;
         let Some(before) = before else { return Err(StoreError::NotFound) };
         sqlx::query(
             "UPDATE people SET email = $2, name = $3, name_lower = $4, staff_number = $5, job_title = $6, profession = $7, level = $8, \
@@ -575,7 +650,12 @@ impl Store {
 
     /// Inserts people in batches (managers must come before their reports), each with an open
     /// employment where they have an organisation.
-    async fn insert_people(tx: &mut Transaction<'_, Any>, records: &[PersonRecord], now: Timestamp, max_params: usize) -> Result<()> {
+    async fn insert_people(
+        tx: &mut Transaction<'_, Any>,
+        records: &[PersonRecord],
+        now: Timestamp,
+        max_params: usize,
+    ) -> Result<()> {
         const PEOPLE_COLS: usize = 13;
         const EMPLOYMENT_COLS: usize = 7;
         let at = millis(now);
@@ -710,10 +790,11 @@ impl Store {
     }
 
     pub async fn has_reports(&self, person: PersonId) -> Result<bool> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM people WHERE line_manager_id = $1 LIMIT 1) x")
-            .bind(person.to_string())
-            .fetch_one(self.pool())
-            .await?;
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM people WHERE line_manager_id = $1 LIMIT 1) x")
+                .bind(person.to_string())
+                .fetch_one(self.pool())
+                .await?;
         Ok(n > 0)
     }
 
@@ -780,15 +861,17 @@ impl Store {
             RoleScope::Organisation(o) => Some(o.to_string()),
             RoleScope::System => None,
         };
-        sqlx::query("INSERT INTO role_grants (id, person_id, role, organisation_id, granted_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(Uuid::new_v4().to_string())
-            .bind(person.to_string())
-            .bind(grant.role.code())
-            .bind(org)
-            .bind(millis(now))
-            .execute(self.pool())
-            .await
-            .map_err(|e| StoreError::conflict_as(e, "role"))?;
+        sqlx::query(
+            "INSERT INTO role_grants (id, person_id, role, organisation_id, granted_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(Uuid::new_v4().to_string())
+        .bind(person.to_string())
+        .bind(grant.role.code())
+        .bind(org)
+        .bind(millis(now))
+        .execute(self.pool())
+        .await
+        .map_err(|e| StoreError::conflict_as(e, "role"))?;
         Ok(())
     }
 
@@ -799,7 +882,11 @@ impl Store {
     }
 
     /// Bulk-loads generated organisations (with ids chosen by the caller) in one transaction.
-    pub async fn load_organisations(&self, orgs: &[(OrganisationId, OrganisationFields)], now: Timestamp) -> Result<()> {
+    pub async fn load_organisations(
+        &self,
+        orgs: &[(OrganisationId, OrganisationFields)],
+        now: Timestamp,
+    ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         for (id, f) in orgs {
             Self::insert_organisation(&mut tx, *id, f, now).await?;

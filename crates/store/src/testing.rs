@@ -70,12 +70,17 @@ impl TestDb {
                 if std::env::var("CI").is_ok_and(|v| v == "true") {
                     panic!("PostgreSQL at {admin_url} is required under CI=true and did not answer: {e}");
                 }
-                eprintln!("\n!!! POSTGRESQL SKIPPED: no server at {admin_url} ({e}); this test ran on SQLite only !!!\n");
+                eprintln!(
+                    "\n!!! POSTGRESQL SKIPPED: no server at {admin_url} ({e}); this test ran on SQLite only !!!\n"
+                );
                 return None;
             }
         };
         let name = format!("goldthread_test_{}", Uuid::new_v4().simple());
-        admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("the test server lets us create databases");
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("the test server lets us create databases");
         let url = replace_database(&admin_url, &name);
         let store = Store::connect(&url).await.expect("the new PostgreSQL database opens");
         store.migrate().await.expect("migrations run on PostgreSQL");
@@ -134,7 +139,10 @@ mod tests {
 
     #[test]
     fn database_names_are_swapped_in_urls() {
-        assert_eq!(replace_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"), "postgres://postgres@127.0.0.1:5432/t1");
+        assert_eq!(
+            replace_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1"
+        );
         assert_eq!(replace_database("postgres://u@h/db?sslmode=disable", "t1"), "postgres://u@h/t1?sslmode=disable");
         assert_eq!(replace_database("postgres://u@h", "t1"), "postgres://u@h/t1");
     }

@@ -107,7 +107,10 @@ backend_test!(a_team_is_everyone_below_a_manager, |db| {
     assert_eq!(store.manager_chain(low.id).await.unwrap(), vec![mid.id, boss.id]);
     assert!(store.has_reports(mid.id).await.unwrap());
     assert!(!store.has_reports(low.id).await.unwrap());
-    let found = store.list_people(&PeopleFilter { query: Some("person 3".into()), organisation: None }, PageRequest::default()).await.unwrap();
+    let found = store
+        .list_people(&PeopleFilter { query: Some("person 3".into()), organisation: None }, PageRequest::default())
+        .await
+        .unwrap();
     assert_eq!(found.items.len(), 1);
 });
 
@@ -115,7 +118,17 @@ backend_test!(an_import_applies_whole_and_a_second_run_changes_nothing, |db| {
     let store = &db.store;
     let orgs = read_organisations(b"code,name,kind,sector,ownership,email_domains\nRX1,Riverside Trust,nhs-trust,health,public,riverside.nhs.uk\n").unwrap();
     let mut n = 0u128;
-    let counts = store.import_organisations(&orgs, || { n += 1; OrganisationId::from_uuid(Uuid::from_u128(n)) }, now()).await.unwrap();
+    let counts = store
+        .import_organisations(
+            &orgs,
+            || {
+                n += 1;
+                OrganisationId::from_uuid(Uuid::from_u128(n))
+            },
+            now(),
+        )
+        .await
+        .unwrap();
     assert_eq!(counts.created, 1);
     let again = store.import_organisations(&orgs, || OrganisationId::from_uuid(Uuid::new_v4()), now()).await.unwrap();
     assert_eq!(again.unchanged, 1);
@@ -123,10 +136,14 @@ backend_test!(an_import_applies_whole_and_a_second_run_changes_nothing, |db| {
     let file = "staff_number,name,email,level,organisation,line_manager_staff_number\n1,Ada Okafor,ada@riverside.nhs.uk,vsm,RX1,\n2,Ben Shah,ben@riverside.nhs.uk,8a,RX1,1\n";
     let rows = read_people(file.as_bytes()).unwrap();
     let codes: HashMap<_, _> = store.organisation_codes().await.unwrap();
-    let plan = plan_people(&rows, &codes, &store.person_records().await.unwrap(), || PersonId::from_uuid(Uuid::new_v4())).unwrap();
+    let plan =
+        plan_people(&rows, &codes, &store.person_records().await.unwrap(), || PersonId::from_uuid(Uuid::new_v4()))
+            .unwrap();
     let counts = store.apply_people_plan(&plan, today(), now()).await.unwrap();
     assert_eq!(counts.created, 2);
-    let plan = plan_people(&rows, &codes, &store.person_records().await.unwrap(), || PersonId::from_uuid(Uuid::new_v4())).unwrap();
+    let plan =
+        plan_people(&rows, &codes, &store.person_records().await.unwrap(), || PersonId::from_uuid(Uuid::new_v4()))
+            .unwrap();
     assert_eq!((plan.creates.len(), plan.updates.len(), plan.unchanged), (0, 0, 2));
     assert_eq!(store.count_people().await.unwrap(), 2);
 });
@@ -136,7 +153,14 @@ backend_test!(a_failed_import_writes_nothing, |db| {
     store.create_organisation(org_id(1), &org_fields("RX1", "rx1.nhs.uk"), now()).await.unwrap();
     store.create_person(&person(1, Some(org_id(1)), None), now()).await.unwrap();
     // The second create collides with the stored email: the whole batch must roll back.
-    let plan = domain::people::import::PeoplePlan { creates: vec![person(2, Some(org_id(1)), None), PersonRecord { id: PersonId::from_uuid(Uuid::from_u128(3)), ..person(1, Some(org_id(1)), None) }], updates: vec![], unchanged: 0 };
+    let plan = domain::people::import::PeoplePlan {
+        creates: vec![
+            person(2, Some(org_id(1)), None),
+            PersonRecord { id: PersonId::from_uuid(Uuid::from_u128(3)), ..person(1, Some(org_id(1)), None) },
+        ],
+        updates: vec![],
+        unchanged: 0,
+    };
     let result = store.apply_people_plan(&plan, today(), now()).await;
     assert!(matches!(result, Err(StoreError::Conflict(_))), "{result:?}");
     assert_eq!(store.count_people().await.unwrap(), 1);
@@ -170,7 +194,11 @@ backend_test!(sessions_tokens_and_email_tokens_behave, |db| {
     assert_eq!(store.session_person("s1", now()).await.unwrap(), None);
 
     store.create_email_token("e1", EmailTokenPurpose::ConfirmEmail, p.id, now()).await.unwrap();
-    assert_eq!(store.use_email_token("e1", EmailTokenPurpose::ResetPassword, now()).await.unwrap(), None, "wrong purpose");
+    assert_eq!(
+        store.use_email_token("e1", EmailTokenPurpose::ResetPassword, now()).await.unwrap(),
+        None,
+        "wrong purpose"
+    );
     assert_eq!(store.use_email_token("e1", EmailTokenPurpose::ConfirmEmail, now()).await.unwrap(), Some(p.id));
     assert_eq!(store.use_email_token("e1", EmailTokenPurpose::ConfirmEmail, now()).await.unwrap(), None, "single use");
 

@@ -28,9 +28,30 @@ impl Viewer {
 
     /// Whether this viewer administers any organisation at all (for navigation).
     pub fn is_any_admin(&self) -> bool {
-        self.grants
+        self.grants.iter().any(|g| matches!(g.role, Role::OrganisationAdmin | Role::SystemAdmin))
+    }
+
+    /// Which organisations this viewer administers.
+    pub fn admin_scope(&self) -> AdminScope {
+        if self.is_system_admin() {
+            return AdminScope::System;
+        }
+        let mut orgs: Vec<OrganisationId> = self
+            .grants
             .iter()
-            .any(|g| matches!(g.role, Role::OrganisationAdmin | Role::SystemAdmin))
+            .filter(|g| g.role == Role::OrganisationAdmin)
+            .filter_map(|g| match g.scope {
+                super::RoleScope::Organisation(o) => Some(o),
+                super::RoleScope::System => None,
+            })
+            .collect();
+        orgs.sort();
+        orgs.dedup();
+        if orgs.is_empty() {
+            AdminScope::None
+        } else {
+            AdminScope::Organisations(orgs)
+        }
     }
 
     /// Roles to show in navigation and on the profile.
@@ -46,6 +67,17 @@ impl Viewer {
     }
 }
 
+/// The organisations a viewer administers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminScope {
+    /// Every organisation (a system admin).
+    System,
+    /// These organisations, and no others.
+    Organisations(Vec<OrganisationId>),
+    /// None at all.
+    None,
+}
+
 /// A person may be seen by themself, by anyone above them in the reporting line, by an admin of
 /// their organisation, and by a system admin. `managers` is the target's chain of line managers,
 /// nearest first.
@@ -55,24 +87,17 @@ pub fn can_view_person(
     target_organisation: Option<OrganisationId>,
     managers: &[PersonId],
 ) -> bool {
-    viewer.person == target
-        || managers.contains(&viewer.person)
-        || can_manage_people_of(viewer, target_organisation)
+    viewer.person == target || managers.contains(&viewer.person) || can_manage_people_of(viewer, target_organisation)
 }
 
 /// A person's record may be changed by themself (their own profile fields), by an admin of their
 /// organisation, and by a system admin. Line managers see but do not edit.
-pub fn can_edit_person(
-    viewer: &Viewer,
-    target: PersonId,
-    target_organisation: Option<OrganisationId>,
-) -> bool {
+pub fn can_edit_person(viewer: &Viewer, target: PersonId, target_organisation: Option<OrganisationId>) -> bool {
     viewer.person == target || can_manage_people_of(viewer, target_organisation)
 }
 
 fn can_manage_people_of(viewer: &Viewer, organisation: Option<OrganisationId>) -> bool {
-    viewer.is_system_admin()
-        || organisation.is_some_and(|o| viewer.holds(Role::OrganisationAdmin, Some(o)))
+    viewer.is_system_admin() || organisation.is_some_and(|o| viewer.holds(Role::OrganisationAdmin, Some(o)))
 }
 
 /// Anyone may see their own organisation; admins see the ones they administer.
@@ -133,8 +158,25 @@ mod tests {
     }
 
     #[test]
+    fn admin_scopes_follow_grants() {
+        assert_eq!(learner(1, 1).admin_scope(), AdminScope::None);
+        let v = Viewer {
+            grants: vec![
+                RoleGrant { role: Role::OrganisationAdmin, scope: RoleScope::Organisation(org(2)) },
+                RoleGrant { role: Role::TalentLead, scope: RoleScope::Organisation(org(3)) },
+            ],
+            ..learner(1, 1)
+        };
+        assert_eq!(v.admin_scope(), AdminScope::Organisations(vec![org(2)]));
+        let v =
+            Viewer { grants: vec![RoleGrant { role: Role::SystemAdmin, scope: RoleScope::System }], ..learner(1, 1) };
+        assert_eq!(v.admin_scope(), AdminScope::System);
+    }
+
+    #[test]
     fn a_system_admin_sees_everyone() {
-        let v = Viewer { grants: vec![RoleGrant { role: Role::SystemAdmin, scope: RoleScope::System }], ..learner(1, 1) };
+        let v =
+            Viewer { grants: vec![RoleGrant { role: Role::SystemAdmin, scope: RoleScope::System }], ..learner(1, 1) };
         assert!(can_view_person(&v, person(9), None, &[]));
         assert!(can_manage_organisation(&v, org(7)));
     }

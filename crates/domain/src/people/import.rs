@@ -8,8 +8,8 @@ use std::fmt;
 use jiff::civil::Date;
 
 use super::{
-    reporting::would_create_loop, Email, EmailDomain, JobTitle, Level, OrganisationCode,
-    OrganisationKind, OrganisationName, Ownership, PersonName, Profession, Sector, StaffNumber,
+    reporting::would_create_loop, Email, EmailDomain, JobTitle, Level, OrganisationCode, OrganisationKind,
+    OrganisationName, Ownership, PersonName, Profession, Sector, StaffNumber,
 };
 use crate::ids::{OrganisationId, PersonId};
 
@@ -55,10 +55,7 @@ fn normalise_header(h: &str) -> String {
 }
 
 fn read_table(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<Table> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::None)
-        .from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::None).from_reader(bytes);
     let headers = match reader.byte_headers() {
         Ok(h) => h.clone(),
         Err(e) => {
@@ -69,7 +66,11 @@ fn read_table(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<Table> {
     let headers: Vec<String> = match headers.iter().map(|h| std::str::from_utf8(h).map(str::to_owned)).collect() {
         Ok(h) => h,
         Err(_) => {
-            problems.push(Problem { line: 1, column: None, reason: "the file is not UTF-8 text: save it as CSV UTF-8".to_owned() });
+            problems.push(Problem {
+                line: 1,
+                column: None,
+                reason: "the file is not UTF-8 text: save it as CSV UTF-8".to_owned(),
+            });
             return None;
         }
     };
@@ -96,7 +97,11 @@ fn read_table(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<Table> {
                     match std::str::from_utf8(f) {
                         Ok(s) => fields.push(s.trim().to_owned()),
                         Err(_) => {
-                            problems.push(Problem { line, column: Some(headers[i].clone()), reason: "is not UTF-8 text".to_owned() });
+                            problems.push(Problem {
+                                line,
+                                column: Some(headers[i].clone()),
+                                reason: "is not UTF-8 text".to_owned(),
+                            });
                             fields.push(String::new());
                         }
                     }
@@ -147,7 +152,12 @@ impl Row<'_> {
     }
 
     /// Parses a required field, recording a problem when it is empty or bad.
-    fn required<T, E: fmt::Display>(&self, col: Option<usize>, parse: impl Fn(&str) -> Result<T, E>, problems: &mut Vec<Problem>) -> Option<T> {
+    fn required<T, E: fmt::Display>(
+        &self,
+        col: Option<usize>,
+        parse: impl Fn(&str) -> Result<T, E>,
+        problems: &mut Vec<Problem>,
+    ) -> Option<T> {
         match self.text(col) {
             None => {
                 problems.push(self.problem(col, "is empty"));
@@ -158,14 +168,25 @@ impl Row<'_> {
     }
 
     /// Parses an optional field: empty is `Some(None)`, bad is `None` with a problem recorded.
-    fn optional<T, E: fmt::Display>(&self, col: Option<usize>, parse: impl Fn(&str) -> Result<T, E>, problems: &mut Vec<Problem>) -> Option<Option<T>> {
+    fn optional<T, E: fmt::Display>(
+        &self,
+        col: Option<usize>,
+        parse: impl Fn(&str) -> Result<T, E>,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Option<T>> {
         match self.text(col) {
             None => Some(None),
             Some(s) => self.parse(col, s, parse, problems).map(Some),
         }
     }
 
-    fn parse<T, E: fmt::Display>(&self, col: Option<usize>, s: &str, parse: impl Fn(&str) -> Result<T, E>, problems: &mut Vec<Problem>) -> Option<T> {
+    fn parse<T, E: fmt::Display>(
+        &self,
+        col: Option<usize>,
+        s: &str,
+        parse: impl Fn(&str) -> Result<T, E>,
+        problems: &mut Vec<Problem>,
+    ) -> Option<T> {
         match parse(s) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -249,7 +270,12 @@ pub fn read_organisations(bytes: &[u8]) -> Result<Vec<OrganisationRow>, Vec<Prob
                 match EmailDomain::parse(d) {
                     Ok(d) => {
                         if let Some(first) = domains.insert(d.clone(), *line) {
-                            problems.push(row.problem(cols[5], format!("{d} is already given to the organisation on line {first}")));
+                            problems.push(
+                                row.problem(
+                                    cols[5],
+                                    format!("{d} is already given to the organisation on line {first}"),
+                                ),
+                            );
                         }
                         email_domains.push(d);
                     }
@@ -264,8 +290,20 @@ pub fn read_organisations(bytes: &[u8]) -> Result<Vec<OrganisationRow>, Vec<Prob
                 problems.push(row.problem(cols[0], format!("{code} is also the code on line {first}")));
             }
         }
-        if let (Some(code), Some(name), Some(kind), Some(sector), Some(ownership)) = (code, name, kind, sector, ownership) {
-            rows.push(OrganisationRow { line: *line, code, name, kind, sector, ownership, email_domains, place, system });
+        if let (Some(code), Some(name), Some(kind), Some(sector), Some(ownership)) =
+            (code, name, kind, sector, ownership)
+        {
+            rows.push(OrganisationRow {
+                line: *line,
+                code,
+                name,
+                kind,
+                sector,
+                ownership,
+                email_domains,
+                place,
+                system,
+            });
         }
         if problems.len() >= MAX_PROBLEMS {
             break;
@@ -322,7 +360,11 @@ pub fn read_people(bytes: &[u8]) -> Result<Vec<PersonRow>, Vec<Problem>> {
     );
     let has_name = cols[3].is_some() || (cols[1].is_some() && cols[2].is_some());
     if !has_name {
-        problems.push(Problem { line: 1, column: None, reason: "the header needs a name column, or first_name and last_name columns".to_owned() });
+        problems.push(Problem {
+            line: 1,
+            column: None,
+            reason: "the header needs a name column, or first_name and last_name columns".to_owned(),
+        });
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -359,10 +401,42 @@ pub fn read_people(bytes: &[u8]) -> Result<Vec<PersonRow>, Vec<Problem>> {
                 problems.push(row.problem(cols[4], format!("{e} is also the email on line {first}")));
             }
         }
-        if let (Some(staff_number), Some(name), Some(email), Some(job_title), Some(profession), Some(level), Some(organisation), Some(manager_staff_number), Some(manager_email), Some(start_date)) =
-            (staff_number, name, email, job_title, profession, level, organisation, manager_staff_number, manager_email, start_date)
-        {
-            rows.push(PersonRow { line: *line, staff_number, name, email, job_title, profession, level, organisation, manager_staff_number, manager_email, start_date });
+        if let (
+            Some(staff_number),
+            Some(name),
+            Some(email),
+            Some(job_title),
+            Some(profession),
+            Some(level),
+            Some(organisation),
+            Some(manager_staff_number),
+            Some(manager_email),
+            Some(start_date),
+        ) = (
+            staff_number,
+            name,
+            email,
+            job_title,
+            profession,
+            level,
+            organisation,
+            manager_staff_number,
+            manager_email,
+            start_date,
+        ) {
+            rows.push(PersonRow {
+                line: *line,
+                staff_number,
+                name,
+                email,
+                job_title,
+                profession,
+                level,
+                organisation,
+                manager_staff_number,
+                manager_email,
+                start_date,
+            });
         }
         if problems.len() >= MAX_PROBLEMS {
             break;
@@ -408,7 +482,8 @@ pub fn plan_people(
     mut new_id: impl FnMut() -> PersonId,
 ) -> Result<PeoplePlan, Vec<Problem>> {
     let mut problems = Vec::new();
-    let by_staff: HashMap<&StaffNumber, usize> = existing.iter().enumerate().filter_map(|(i, p)| p.staff_number.as_ref().map(|s| (s, i))).collect();
+    let by_staff: HashMap<&StaffNumber, usize> =
+        existing.iter().enumerate().filter_map(|(i, p)| p.staff_number.as_ref().map(|s| (s, i))).collect();
     let by_email: HashMap<&Email, usize> = existing.iter().enumerate().map(|(i, p)| (&p.email, i)).collect();
     let col = |name: &str| Some(name.to_owned());
 
@@ -420,14 +495,26 @@ pub fn plan_people(
         let by_e = by_email.get(&row.email).copied();
         let found = match (by_s, by_e) {
             (Some(a), Some(b)) if a != b => {
-                problems.push(Problem { line: row.line, column: col("email"), reason: format!("{} belongs to another person than staff number {}", row.email, row.staff_number.as_ref().map_or("", |s| s.as_str())) });
+                problems.push(Problem {
+                    line: row.line,
+                    column: col("email"),
+                    reason: format!(
+                        "{} belongs to another person than staff number {}",
+                        row.email,
+                        row.staff_number.as_ref().map_or("", |s| s.as_str())
+                    ),
+                });
                 None
             }
             (Some(a), _) => Some(a),
             (None, Some(b)) => {
                 if let (Some(theirs), Some(ours)) = (&existing[b].staff_number, &row.staff_number) {
                     if theirs != ours {
-                        problems.push(Problem { line: row.line, column: col("staff_number"), reason: format!("{} already belongs to the person with staff number {theirs}", row.email) });
+                        problems.push(Problem {
+                            line: row.line,
+                            column: col("staff_number"),
+                            reason: format!("{} already belongs to the person with staff number {theirs}", row.email),
+                        });
                     }
                 }
                 Some(b)
@@ -437,7 +524,8 @@ pub fn plan_people(
         ids.push(found.map_or_else(&mut new_id, |i| existing[i].id));
         matched.push(found);
     }
-    let file_staff: HashMap<&StaffNumber, PersonId> = rows.iter().zip(&ids).filter_map(|(r, id)| r.staff_number.as_ref().map(|s| (s, *id))).collect();
+    let file_staff: HashMap<&StaffNumber, PersonId> =
+        rows.iter().zip(&ids).filter_map(|(r, id)| r.staff_number.as_ref().map(|s| (s, *id))).collect();
     let file_email: HashMap<&Email, PersonId> = rows.iter().zip(&ids).map(|(r, id)| (&r.email, *id)).collect();
 
     // Second pass: what each row should become.
@@ -446,27 +534,43 @@ pub fn plan_people(
         let organisation = match organisations.get(&row.organisation) {
             Some(o) => Some(*o),
             None => {
-                problems.push(Problem { line: row.line, column: col("organisation"), reason: format!("there is no organisation with the code {}", row.organisation) });
+                problems.push(Problem {
+                    line: row.line,
+                    column: col("organisation"),
+                    reason: format!("there is no organisation with the code {}", row.organisation),
+                });
                 None
             }
         };
         let manager = if let Some(s) = &row.manager_staff_number {
             let m = file_staff.get(s).copied().or_else(|| by_staff.get(s).map(|i| existing[*i].id));
             if m.is_none() {
-                problems.push(Problem { line: row.line, column: col("line_manager_staff_number"), reason: format!("no person has the staff number {s}") });
+                problems.push(Problem {
+                    line: row.line,
+                    column: col("line_manager_staff_number"),
+                    reason: format!("no person has the staff number {s}"),
+                });
             }
             m
         } else if let Some(e) = &row.manager_email {
             let m = file_email.get(e).copied().or_else(|| by_email.get(e).map(|i| existing[*i].id));
             if m.is_none() {
-                problems.push(Problem { line: row.line, column: col("line_manager_email"), reason: format!("no person has the email {e}") });
+                problems.push(Problem {
+                    line: row.line,
+                    column: col("line_manager_email"),
+                    reason: format!("no person has the email {e}"),
+                });
             }
             m
         } else {
             None
         };
         if manager == Some(ids[i]) {
-            problems.push(Problem { line: row.line, column: col("line_manager_staff_number"), reason: "a person cannot be their own line manager".to_owned() });
+            problems.push(Problem {
+                line: row.line,
+                column: col("line_manager_staff_number"),
+                reason: "a person cannot be their own line manager".to_owned(),
+            });
         }
         records.push(PersonRecord {
             id: ids[i],
@@ -497,7 +601,11 @@ pub fn plan_people(
     for (row, r) in rows.iter().zip(&records) {
         if let Some(m) = r.manager {
             if would_create_loop(r.id, m, |k| line.get(&k).copied().flatten(), limit) {
-                problems.push(Problem { line: row.line, column: col("line_manager_staff_number"), reason: "this line manager would make the reporting line loop back to this person".to_owned() });
+                problems.push(Problem {
+                    line: row.line,
+                    column: col("line_manager_staff_number"),
+                    reason: "this line manager would make the reporting line loop back to this person".to_owned(),
+                });
                 if problems.len() >= MAX_PROBLEMS {
                     break;
                 }
@@ -521,8 +629,10 @@ pub fn plan_people(
         }
     }
     // Managers first among those created, so that every stored manager already exists.
-    let keyed: Vec<(PersonId, Option<PersonId>)> = plan.creates.iter().map(|r| (r.id, r.manager.filter(|m| new_ids.contains(m)))).collect();
-    let order = super::reporting::manager_order(&keyed).map_err(|_| vec![Problem { line: 1, column: None, reason: "the reporting line loops".to_owned() }])?;
+    let keyed: Vec<(PersonId, Option<PersonId>)> =
+        plan.creates.iter().map(|r| (r.id, r.manager.filter(|m| new_ids.contains(m)))).collect();
+    let order = super::reporting::manager_order(&keyed)
+        .map_err(|_| vec![Problem { line: 1, column: None, reason: "the reporting line loops".to_owned() }])?;
     let mut creates: Vec<Option<PersonRecord>> = plan.creates.into_iter().map(Some).collect();
     plan.creates = order.into_iter().filter_map(|i| creates[i].take()).collect();
     Ok(plan)

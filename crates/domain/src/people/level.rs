@@ -145,9 +145,7 @@ impl FromStr for Level {
             .find(|l| {
                 let code: String = l.code().replace('-', "");
                 let label: String = l.label().to_ascii_lowercase().replace(' ', "");
-                code == norm
-                    || label == norm
-                    || code.strip_prefix("band") == Some(norm)
+                code == norm || label == norm || code.strip_prefix("band") == Some(norm)
             })
             .or(match norm {
                 "verysenior" | "verysenior manager" => Some(Level::VerySeniorManager),

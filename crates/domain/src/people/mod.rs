@@ -9,7 +9,9 @@ mod person;
 mod reporting;
 mod role;
 
-pub use access::{can_edit_person, can_manage_organisation, can_view_organisation, can_view_person, Viewer};
+pub use access::{
+    can_edit_person, can_manage_organisation, can_view_organisation, can_view_person, AdminScope, Viewer,
+};
 pub use level::{Level, LevelError};
 pub use organisation::{
     EmailDomain, OrganisationCode, OrganisationKind, OrganisationName, Ownership, Sector, UnknownCode,

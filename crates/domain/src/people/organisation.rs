@@ -57,7 +57,6 @@ macro_rules! code_enum {
     };
 }
 
-
 code_enum!(
     /// What kind of body an organisation is.
     OrganisationKind {
@@ -129,9 +128,7 @@ impl OrganisationCode {
             return Err(TextError::Length { min: 2, max: 20 });
         }
         if !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(TextError::Characters(
-                "letters, digits and hyphens only".to_owned(),
-            ));
+            return Err(TextError::Characters("letters, digits and hyphens only".to_owned()));
         }
         Ok(Self(s.to_ascii_uppercase()))
     }
@@ -180,9 +177,7 @@ impl EmailDomain {
         if ok {
             Ok(Self(s))
         } else {
-            Err(TextError::Characters(
-                "an email domain such as example.nhs.uk".to_owned(),
-            ))
+            Err(TextError::Characters("an email domain such as example.nhs.uk".to_owned()))
         }
     }
     pub fn as_str(&self) -> &str {

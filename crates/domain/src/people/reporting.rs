@@ -54,9 +54,7 @@ pub fn manager_order<K: Copy + Eq + Hash>(rows: &[(K, Option<K>)]) -> Result<Vec
         Ok(order)
     } else {
         let placed: HashSet<usize> = order.into_iter().collect();
-        Err(ReportingError::Loop(
-            (0..rows.len()).filter(|i| !placed.contains(i)).map(|i| rows[i].0).collect(),
-        ))
+        Err(ReportingError::Loop((0..rows.len()).filter(|i| !placed.contains(i)).map(|i| rows[i].0).collect()))
     }
 }
 

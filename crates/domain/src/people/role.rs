@@ -69,14 +69,10 @@ impl FromStr for Role {
     type Err = UnknownCode;
     fn from_str(s: &str) -> Result<Self, UnknownCode> {
         let s = s.trim();
-        Role::ALL
-            .iter()
-            .copied()
-            .find(|r| r.code().eq_ignore_ascii_case(s))
-            .ok_or_else(|| UnknownCode {
-                value: s.to_owned(),
-                allowed: Role::ALL.iter().map(|r| r.code()).collect::<Vec<_>>().join(", "),
-            })
+        Role::ALL.iter().copied().find(|r| r.code().eq_ignore_ascii_case(s)).ok_or_else(|| UnknownCode {
+            value: s.to_owned(),
+            allowed: Role::ALL.iter().map(|r| r.code()).collect::<Vec<_>>().join(", "),
+        })
     }
 }
 
@@ -125,7 +121,16 @@ mod tests {
         let names: Vec<_> = Role::ALL.iter().map(|r| r.code()).collect();
         assert_eq!(
             names,
-            ["learner", "line-manager", "programme-lead", "coach", "talent-lead", "equality-lead", "organisation-admin", "system-admin"]
+            [
+                "learner",
+                "line-manager",
+                "programme-lead",
+                "coach",
+                "talent-lead",
+                "equality-lead",
+                "organisation-admin",
+                "system-admin"
+            ]
         );
         for r in Role::ALL {
             assert_eq!(r.code().parse::<Role>(), Ok(*r));

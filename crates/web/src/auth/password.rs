@@ -25,7 +25,9 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 /// for an unknown email takes as long as one for a known email.
 pub fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| hash_password(&NewPassword::parse("decoy password for timing", None).expect("the decoy meets the policy")))
+    DECOY.get_or_init(|| {
+        hash_password(&NewPassword::parse("decoy password for timing", None).expect("the decoy meets the policy"))
+    })
 }
 
 #[cfg(test)]
