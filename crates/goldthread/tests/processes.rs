@@ -1,6 +1,8 @@
 //! Tests of the binary as operators run it: several processes on one database, shutdown on
 //! SIGTERM, durability after SIGKILL, and the import and admin commands.
 
+#![expect(clippy::unwrap_used, reason = "a test fails loudly on any error it did not expect")]
+
 use std::io::Write;
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -31,14 +33,15 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let base = format!("http://127.0.0.1:{port}");
+        // Held in a `Server` at once, so that a failed start still kills and reaps it.
+        let server = Self { child, base: format!("http://127.0.0.1:{port}") };
         for _ in 0..200 {
-            if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status() == 200) {
-                return Self { child, base };
+            if reqwest::get(format!("{}/healthz", server.base)).await.is_ok_and(|r| r.status() == 200) {
+                return server;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("the server on {base} did not become healthy");
+        panic!("the server on {} did not become healthy", server.base);
     }
 
     fn signal(&self, sig: &str) {

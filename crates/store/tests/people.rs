@@ -1,5 +1,7 @@
 //! Store tests for people and organisations; each runs on SQLite and on PostgreSQL.
 
+#![expect(clippy::unwrap_used, reason = "a test fails loudly on any error it did not expect")]
+
 use std::collections::HashMap;
 
 use domain::accounts::EmailTokenPurpose;

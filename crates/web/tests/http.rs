@@ -1,5 +1,7 @@
 //! HTTP tests for every route, the refusals included. Each runs on SQLite and on PostgreSQL.
 
+#![expect(clippy::unwrap_used, reason = "a test fails loudly on any error it did not expect")]
+
 mod support;
 
 use domain::people::{Role, RoleGrant, RoleScope};

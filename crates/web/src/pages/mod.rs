@@ -98,6 +98,16 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// The organisations an admin manages: `None` means all of them (a system admin); someone who
+/// administers nothing is refused.
+pub fn admin_scope(user: &CurrentUser) -> Result<Option<Vec<domain::ids::OrganisationId>>, crate::error::PageError> {
+    match user.viewer.admin_scope() {
+        domain::people::AdminScope::System => Ok(None),
+        domain::people::AdminScope::Organisations(orgs) => Ok(Some(orgs)),
+        domain::people::AdminScope::None => Err(crate::error::PageError::Forbidden),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,15 +119,5 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
-    }
-}
-
-/// The organisations an admin manages: `None` means all of them (a system admin); someone who
-/// administers nothing is refused.
-pub fn admin_scope(user: &CurrentUser) -> Result<Option<Vec<domain::ids::OrganisationId>>, crate::error::PageError> {
-    match user.viewer.admin_scope() {
-        domain::people::AdminScope::System => Ok(None),
-        domain::people::AdminScope::Organisations(orgs) => Ok(Some(orgs)),
-        domain::people::AdminScope::None => Err(crate::error::PageError::Forbidden),
     }
 }
