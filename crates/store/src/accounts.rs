@@ -296,6 +296,15 @@ impl Store {
         Ok((u32::try_from(by_email).unwrap_or(u32::MAX), u32::try_from(by_address).unwrap_or(u32::MAX)))
     }
 
+    /// Forgets failures older than `before`: they no longer count towards any limit.
+    pub async fn purge_sign_in_failures(&self, before: Timestamp) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1")
+            .bind(millis(before))
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     pub async fn clear_sign_in_failures(&self, email: &str) -> Result<()> {
         sqlx::query("DELETE FROM sign_in_failures WHERE email = $1").bind(email).execute(self.pool()).await?;
         Ok(())

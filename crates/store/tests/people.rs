@@ -216,4 +216,9 @@ backend_test!(sessions_tokens_and_email_tokens_behave, |db| {
     store.record_sign_in_failure("p1@example.nhs.uk", "127.0.0.1", now()).await.unwrap();
     let since = Timestamp::from_second(now().as_second() - 60).unwrap();
     assert_eq!(store.sign_in_failures("p1@example.nhs.uk", "127.0.0.1", since).await.unwrap(), (1, 1));
+    assert_eq!(store.purge_sign_in_failures(now()).await.unwrap(), 1);
+    assert_eq!(store.sign_in_failures("p1@example.nhs.uk", "127.0.0.1", since).await.unwrap(), (0, 0));
+    store.create_session("s2", p.id, now(), later).await.unwrap();
+    assert_eq!(store.purge_expired_sessions(later).await.unwrap(), 1);
+    assert_eq!(store.session_person("s2", now()).await.unwrap(), None);
 });

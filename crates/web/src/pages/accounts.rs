@@ -345,6 +345,9 @@ async fn sign_in(
         ));
     }
     state.store.clear_sign_in_failures(email.as_str()).await?;
+    // Housekeeping rides on sign-in, so that no app process needs a timer of its own.
+    state.store.purge_sign_in_failures(since).await?;
+    state.store.purge_expired_sessions(now).await?;
     let secret = new_secret();
     let lifetime = state.config.session_lifetime;
     let expires = now
