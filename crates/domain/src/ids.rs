@@ -70,6 +70,23 @@ typed_id!(
     TokenId
 );
 
+typed_id!(
+    /// A resource in the learning catalogue.
+    ResourceId
+);
+typed_id!(
+    /// One entry in a person's learning record.
+    EntryId
+);
+typed_id!(
+    /// A case study in the knowledge hub.
+    CaseStudyId
+);
+typed_id!(
+    /// A link through which a learner shares their record.
+    ShareId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

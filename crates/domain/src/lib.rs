@@ -6,5 +6,6 @@
 
 pub mod accounts;
 pub mod ids;
+pub mod learning;
 pub mod paging;
 pub mod people;

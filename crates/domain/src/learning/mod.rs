@@ -1,0 +1,16 @@
+//! The golden thread record: the learning catalogue, "Record your learning" and its timer, the
+//! learning record's entries, the 70:20:10 balance, search queries and evidence files.
+
+mod balance;
+mod evidence;
+mod record;
+mod resource;
+mod search;
+mod timer;
+
+pub use balance::{Balance, KindShare};
+pub use evidence::{sniff, EvidenceError, EvidenceType, MAX_EVIDENCE_BYTES};
+pub use record::{can_see_entry, Reflection, ReflectionError, TimeSpent, TimeSpentError};
+pub use resource::{EstimatedMinutes, LearningKind, ResourceKind, Summary, Title};
+pub use search::SearchTerms;
+pub use timer::{record_available_at, remaining, say_remaining};
