@@ -68,7 +68,36 @@ impl Backend {
             Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
             Backend::Postgres => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
         };
-        sql.replace("{{serial_pk}}", serial_pk)
+        let blob = match self {
+            Backend::Sqlite => "BLOB",
+            Backend::Postgres => "BYTEA",
+        };
+        sql.replace("{{serial_pk}}", serial_pk).replace("{{blob}}", blob)
+    }
+
+    /// Full-text search over the catalogue: the FROM clause (resources as `r`), the condition
+    /// matching parameter `$n`, and the ranking expression (smaller is better).
+    pub(crate) fn resource_search(self, n: usize) -> (String, String, String) {
+        match self {
+            Backend::Sqlite => (
+                "resources_fts f JOIN resources r ON r.rowid = f.rowid".to_owned(),
+                format!("resources_fts MATCH ${n}"),
+                "bm25(resources_fts, 10.0, 1.0)".to_owned(),
+            ),
+            Backend::Postgres => (
+                "resources r".to_owned(),
+                format!("r.search @@ to_tsquery('english', ${n})"),
+                format!("-ts_rank(r.search, to_tsquery('english', ${n}))"),
+            ),
+        }
+    }
+
+    /// The query text for [`Backend::resource_search`].
+    pub(crate) fn search_text(self, terms: &domain::learning::SearchTerms) -> String {
+        match self {
+            Backend::Sqlite => terms.fts5(),
+            Backend::Postgres => terms.tsquery(),
+        }
     }
 
     /// The most bind parameters one statement may carry, with room to spare.

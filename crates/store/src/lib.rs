@@ -6,6 +6,7 @@
 
 pub mod accounts;
 mod dialect;
+pub mod learning;
 mod migrate;
 pub mod people;
 pub mod testing;

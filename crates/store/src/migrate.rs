@@ -5,8 +5,32 @@ use sqlx::{AnyPool, Connection, Executor};
 
 use crate::{Backend, Result};
 
-/// (version, name, SQL). Append only: a released migration never changes.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "people", include_str!("../migrations/0001_people.sql"))];
+/// One migration: SQL for both backends, then SQL for one backend only.
+struct Migration {
+    version: i64,
+    name: &'static str,
+    both: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+/// Append only: a released migration never changes.
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "people",
+        both: include_str!("../migrations/0001_people.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 2,
+        name: "learning",
+        both: include_str!("../migrations/0002_learning.sql"),
+        sqlite: include_str!("../migrations/0002_learning.sqlite.sql"),
+        postgres: include_str!("../migrations/0002_learning.postgres.sql"),
+    },
+];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
     let mut conn = pool.acquire().await?;
@@ -18,7 +42,7 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
         )
         .await?;
-        for (version, name, sql) in MIGRATIONS {
+        for Migration { version, name, both, sqlite, postgres } in MIGRATIONS {
             let done: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM schema_migrations WHERE version = $1")
                 .bind(*version)
                 .fetch_one(&mut *conn)
@@ -28,7 +52,11 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
             }
             tracing::info!(version, name, "applying migration");
             let mut tx = conn.begin().await?;
-            tx.execute(sqlx::raw_sql(&backend.render_migration(sql))).await?;
+            let own = match backend {
+                Backend::Sqlite => sqlite,
+                Backend::Postgres => postgres,
+            };
+            tx.execute(sqlx::raw_sql(&backend.render_migration(&format!("{both}\n{own}")))).await?;
             sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
                 .bind(*version)
                 .bind(*name)

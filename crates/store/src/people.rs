@@ -601,11 +601,13 @@ impl Store {
         today: Date,
         now: Timestamp,
     ) -> Result<()> {
-        let before: Option<Option<String>> = sqlx::query_scalar("SELECT organisation_id FROM people WHERE id = $1")
+        let row = sqlx::query("SELECT organisation_id, line_manager_id FROM people WHERE id = $1")
             .bind(r.id.to_string())
             .fetch_optional(&mut **tx)
             .await?;
-        let Some(before) = before else { return Err(StoreError::NotFound) };
+        let Some(row) = row else { return Err(StoreError::NotFound) };
+        let before: Option<String> = row.try_get("organisation_id")?;
+        let manager_before: Option<String> = row.try_get("line_manager_id")?;
         sqlx::query(
             "UPDATE people SET email = $2, name = $3, name_lower = $4, staff_number = $5, job_title = $6, profession = $7, level = $8, \
              organisation_id = $9, line_manager_id = $10, start_date = $11, updated_at = $12 WHERE id = $1",
@@ -625,6 +627,22 @@ impl Store {
         .execute(&mut **tx)
         .await
         .map_err(|e| StoreError::conflict_as(e, "email address or staff number"))?;
+        let manager_after = r.manager.map(|m| m.to_string());
+        if manager_before != manager_after {
+            sqlx::query("UPDATE reporting_lines SET ended_on = $2 WHERE person_id = $1 AND ended_on IS NULL")
+                .bind(r.id.to_string())
+                .bind(today.to_string())
+                .execute(&mut **tx)
+                .await?;
+            if let Some(m) = manager_after {
+                sqlx::query("INSERT INTO reporting_lines (person_id, manager_id, started_on) VALUES ($1, $2, $3)")
+                    .bind(r.id.to_string())
+                    .bind(m)
+                    .bind(today.to_string())
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
         let after = r.organisation.map(|o| o.to_string());
         if before != after {
             sqlx::query("UPDATE employments SET ended_on = $2 WHERE person_id = $1 AND ended_on IS NULL")
@@ -658,11 +676,24 @@ impl Store {
     ) -> Result<()> {
         const PEOPLE_COLS: usize = 13;
         const EMPLOYMENT_COLS: usize = 7;
+        // SQLite finds the value of a `$N` parameter by scanning the statement's list of parameter
+        // names, so binding a statement with thousands of `$N` parameters takes time quadratic in
+        // their number (minutes for a million people). Plain `?` parameters have no names and
+        // bind in order. PostgreSQL needs `$N`.
+        let sqlite = tx.backend_name() == "SQLite";
+        let placeholders = |rows: usize, cols: usize| {
+            if sqlite {
+                let row = format!("({})", vec!["?"; cols].join(","));
+                vec![row; rows].join(",")
+            } else {
+                values_placeholders(rows, cols)
+            }
+        };
         let at = millis(now);
         for chunk in records.chunks(max_params / PEOPLE_COLS) {
             let sql = format!(
                 "INSERT INTO people (id, email, name, name_lower, staff_number, job_title, profession, level, organisation_id, line_manager_id, start_date, created_at, updated_at) VALUES {}",
-                values_placeholders(chunk.len(), PEOPLE_COLS)
+                placeholders(chunk.len(), PEOPLE_COLS)
             );
             let mut q = sqlx::query(&sql);
             for r in chunk {
@@ -687,7 +718,7 @@ impl Store {
         for chunk in employed.chunks(max_params / EMPLOYMENT_COLS) {
             let sql = format!(
                 "INSERT INTO employments (id, person_id, organisation_id, job_title, level, started_on, recorded_at) VALUES {}",
-                values_placeholders(chunk.len(), EMPLOYMENT_COLS)
+                placeholders(chunk.len(), EMPLOYMENT_COLS)
             );
             let mut q = sqlx::query(&sql);
             for r in chunk {
@@ -702,6 +733,24 @@ impl Store {
                     .bind(r.level.map(|l| l.code()))
                     .bind(r.start_date.map(|d| d.to_string()))
                     .bind(at);
+            }
+            q.execute(&mut **tx).await?;
+        }
+        // Reporting lines begin on the start date where known (the import describes the line as it
+        // is), otherwise today.
+        let managed: Vec<&PersonRecord> = records.iter().filter(|r| r.manager.is_some()).collect();
+        let today = now.to_zoned(jiff::tz::TimeZone::UTC).date().to_string();
+        for chunk in managed.chunks(max_params / 3) {
+            let sql = format!(
+                "INSERT INTO reporting_lines (person_id, manager_id, started_on) VALUES {}",
+                placeholders(chunk.len(), 3)
+            );
+            let mut q = sqlx::query(&sql);
+            for r in chunk {
+                q = q
+                    .bind(r.id.to_string())
+                    .bind(r.manager.map(|m| m.to_string()))
+                    .bind(r.start_date.map_or_else(|| today.clone(), |d| d.to_string()));
             }
             q.execute(&mut **tx).await?;
         }

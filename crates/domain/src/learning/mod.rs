@@ -11,6 +11,6 @@ mod timer;
 pub use balance::{Balance, KindShare};
 pub use evidence::{sniff, EvidenceError, EvidenceType, MAX_EVIDENCE_BYTES};
 pub use record::{can_see_entry, Reflection, ReflectionError, TimeSpent, TimeSpentError};
-pub use resource::{EstimatedMinutes, LearningKind, ResourceKind, Summary, Title};
+pub use resource::{Activity, EstimatedMinutes, LearningKind, ResourceKind, Summary, Title};
 pub use search::SearchTerms;
 pub use timer::{record_available_at, remaining, say_remaining};

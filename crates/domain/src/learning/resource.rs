@@ -58,6 +58,33 @@ closed_set!(
     }
 );
 
+closed_set!(
+    /// What a learning-record entry was: a catalogue resource, or learning that happened elsewhere.
+    Activity {
+        Resource => ("resource", "A resource from the catalogue"),
+        StretchAssignment => ("stretch-assignment", "Stretch assignment or project"),
+        Shadowing => ("shadowing", "Shadowing"),
+        ActionLearning => ("action-learning", "Action learning set"),
+        Coaching => ("coaching", "Coaching or mentoring session"),
+        Conference => ("conference", "Conference or event"),
+        Course => ("course", "Course (including at another employer)"),
+        Reading => ("reading", "Reading"),
+        Reflection => ("reflection", "Reflective practice"),
+        Other => ("other", "Something else"),
+    }
+);
+
+impl Activity {
+    /// The 70:20:10 kind an activity usually is, offered as the default.
+    pub const fn usual_kind(self) -> LearningKind {
+        match self {
+            Activity::StretchAssignment | Activity::Reflection | Activity::Other => LearningKind::Experience,
+            Activity::Shadowing | Activity::ActionLearning | Activity::Coaching => LearningKind::Others,
+            Activity::Resource | Activity::Conference | Activity::Course | Activity::Reading => LearningKind::Formal,
+        }
+    }
+}
+
 impl LearningKind {
     /// The share of learning the model expects of each kind, in per cent.
     pub const fn model_percent(self) -> u8 {
