@@ -523,6 +523,19 @@ impl Store {
         self.opened_at(person, resource).await?.ok_or(StoreError::NotFound)
     }
 
+    /// Sets when a person opened a resource, as if they had opened it at `at`. For tests, which
+    /// should not wait out real durations.
+    #[doc(hidden)]
+    pub async fn reset_open_for_tests(&self, person: PersonId, resource: ResourceId, at: Timestamp) -> Result<()> {
+        sqlx::query("UPDATE resource_opens SET opened_at = $3 WHERE person_id = $1 AND resource_id = $2")
+            .bind(person.to_string())
+            .bind(resource.to_string())
+            .bind(millis(at))
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     pub async fn opened_at(&self, person: PersonId, resource: ResourceId) -> Result<Option<Timestamp>> {
         let at: Option<i64> =
             sqlx::query_scalar("SELECT opened_at FROM resource_opens WHERE person_id = $1 AND resource_id = $2")

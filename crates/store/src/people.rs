@@ -676,6 +676,8 @@ impl Store {
     ) -> Result<()> {
         const PEOPLE_COLS: usize = 13;
         const EMPLOYMENT_COLS: usize = 7;
+        const BULK_ROWS: usize = 1_000;
+        const BULK_CACHE_KIB: i64 = 512 * 1024;
         // SQLite finds the value of a `$N` parameter by scanning the statement's list of parameter
         // names, so binding a statement with thousands of `$N` parameters takes time quadratic in
         // their number (minutes for a million people). Plain `?` parameters have no names and
@@ -688,6 +690,17 @@ impl Store {
             } else {
                 values_placeholders(rows, cols)
             }
+        };
+        // Random ids, emails and staff numbers land all over six indexes; with SQLite's default
+        // page cache (2 MB) nearly every row of a bulk load reads pages back from the file and
+        // spills others to the log. A bigger cache for the length of the load keeps the indexes
+        // in memory; the connection's own setting comes back afterwards.
+        let restore_cache = if sqlite && records.len() >= BULK_ROWS {
+            let before: i64 = sqlx::query_scalar("PRAGMA cache_size").fetch_one(&mut **tx).await?;
+            sqlx::query(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}")).execute(&mut **tx).await?;
+            Some(before)
+        } else {
+            None
         };
         let at = millis(now);
         for chunk in records.chunks(max_params / PEOPLE_COLS) {
@@ -753,6 +766,9 @@ impl Store {
                     .bind(r.start_date.map_or_else(|| today.clone(), |d| d.to_string()));
             }
             q.execute(&mut **tx).await?;
+        }
+        if let Some(before) = restore_cache {
+            sqlx::query(&format!("PRAGMA cache_size = {before}")).execute(&mut **tx).await?;
         }
         Ok(())
     }

@@ -4,6 +4,7 @@
 pub mod api;
 mod assets;
 pub mod auth;
+mod charts;
 mod error;
 pub mod import;
 mod mail;

@@ -14,3 +14,10 @@ pub use record::{can_see_entry, Reflection, ReflectionError, TimeSpent, TimeSpen
 pub use resource::{Activity, EstimatedMinutes, LearningKind, ResourceKind, Summary, Title};
 pub use search::SearchTerms;
 pub use timer::{record_available_at, remaining, say_remaining};
+
+use crate::people::{Role, Viewer};
+
+/// Who may add, edit, retire and import catalogue resources: admins and programme leads.
+pub fn can_manage_catalogue(viewer: &Viewer) -> bool {
+    viewer.is_any_admin() || viewer.grants.iter().any(|g| g.role == Role::ProgrammeLead)
+}

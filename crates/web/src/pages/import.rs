@@ -28,6 +28,7 @@ fn page(ctx: &Ctx, user: &CurrentUser, kind: &str, errors: &[(String, String)], 
             ("people".to_owned(), "People".to_owned()),
         ]),
         Field::new("file", "CSV file", "file")
+            .accept(".csv,text/csv")
             .hint("Import organisations first, then people. The columns are described in the README. Up to 15 MB."),
     ];
     // Multipart bodies are not read by the CSRF guard, so the token rides in the action URL.

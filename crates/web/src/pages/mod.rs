@@ -2,8 +2,10 @@
 
 mod accounts;
 mod import;
+mod learning;
 mod organisations;
 mod people;
+mod record;
 pub mod view;
 
 use axum::extract::rejection::FormRejection;
@@ -26,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .merge(people::routes())
         .merge(organisations::routes())
         .merge(import::routes())
+        .merge(learning::routes())
+        .merge(record::routes())
 }
 
 /// What every page handler needs besides the person: the CSRF token for its forms and the path

@@ -67,7 +67,13 @@ impl Layout {
 }
 
 fn navigation(user: &CurrentUser, path: &str) -> Vec<NavItem> {
-    let mut items = vec![("/", "Home"), ("/profile", "My profile")];
+    let mut items = vec![
+        ("/", "Home"),
+        ("/dashboard", "My development"),
+        ("/record", "My record"),
+        ("/learning", "Find learning"),
+        ("/profile", "My profile"),
+    ];
     if user.viewer.has_reports {
         items.push(("/team", "My team"));
     }
@@ -103,6 +109,8 @@ pub struct Field {
     pub error: Option<String>,
     pub kind: &'static str,
     pub autocomplete: Option<&'static str>,
+    /// For a file field: the types the picker offers (the server checks the content anyway).
+    pub accept: Option<&'static str>,
     pub options: Vec<Choice>,
 }
 
@@ -117,6 +125,7 @@ impl Field {
             error: None,
             kind,
             autocomplete: None,
+            accept: None,
             options: Vec::new(),
         }
     }
@@ -129,6 +138,10 @@ impl Field {
     }
     pub fn hint(mut self, h: impl Into<String>) -> Self {
         self.hint = Some(h.into());
+        self
+    }
+    pub fn accept(mut self, a: &'static str) -> Self {
+        self.accept = Some(a);
         self
     }
     pub fn autocomplete(mut self, a: &'static str) -> Self {
