@@ -256,3 +256,66 @@ app_test!(entries_are_seen_by_their_owner_and_current_manager_only, |app| {
     assert_eq!(app.post(&c, &format!("{entry}/delete"), &[]).await.status(), 303);
     assert_eq!(app.get(&c, &entry).await.status(), 404);
 });
+
+app_test!(the_learning_api_keeps_the_same_rules, |app| {
+    let org = app.organisation("RX1", "riverside.nhs.uk").await;
+    let boss = app.user("boss@riverside.nhs.uk", Some(org), None, &[]).await;
+    let me = app.user("me@riverside.nhs.uk", Some(org), Some(boss), &[]).await;
+    let peer = app.user("peer@riverside.nhs.uk", Some(org), None, &[]).await;
+    resource(app, "Compassionate leadership", 10).await;
+    let token = app.token(me).await;
+    let page: serde_json::Value =
+        app.api_get(&token, "/api/v1/resources?q=compassion&per_page=5").await.json().await.unwrap();
+    assert_eq!(page["total"], 1);
+    let rid = page["items"][0]["id"].as_str().unwrap().to_owned();
+    let one: serde_json::Value = app.api_get(&token, &format!("/api/v1/resources/{rid}")).await.json().await.unwrap();
+    assert_eq!(one["behaviours"][0], "compassion");
+    assert_eq!(app.api_get(&token, "/api/v1/resources?kind=lecture").await.status(), 422);
+    let client = reqwest::Client::new();
+    let r = client
+        .post(app.url("/api/v1/resources"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"title": "T", "summary": "S", "kind": "video", "estimated_minutes": 5}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let entry = serde_json::json!({"title": "Coaching session", "activity": "coaching", "kind": "others", "occurred_on": "2026-02-01", "minutes": 45, "learned": "Open questions"});
+    let r = client
+        .post(app.url(&format!("/api/v1/people/{me}/learning")))
+        .bearer_auth(&token)
+        .json(&entry)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let mut absurd = entry.clone();
+    absurd["minutes"] = serde_json::json!(2000);
+    absurd["learned"] = serde_json::json!("");
+    let r = client
+        .post(app.url(&format!("/api/v1/people/{me}/learning")))
+        .bearer_auth(&token)
+        .json(&absurd)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let problem: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 2, "{problem}");
+    let r = client
+        .post(app.url(&format!("/api/v1/people/{peer}/learning")))
+        .bearer_auth(&token)
+        .json(&entry)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "nobody records into another person's record");
+    let mine: serde_json::Value =
+        app.api_get(&token, &format!("/api/v1/people/{me}/learning")).await.json().await.unwrap();
+    assert_eq!(mine["total"], 1);
+    assert_eq!(app.api_get(&token, &format!("/api/v1/people/{peer}/learning")).await.status(), 403);
+    let boss_token = app.token(boss).await;
+    let seen: serde_json::Value =
+        app.api_get(&boss_token, &format!("/api/v1/people/{me}/learning")).await.json().await.unwrap();
+    assert_eq!(seen["total"], 0, "the entry predates the reporting line's start");
+});

@@ -2,6 +2,7 @@
 //! the handlers by utoipa, so it cannot drift). Errors are `application/problem+json`.
 //! Authentication is by personal API token only (`Authorization: Bearer`), never by cookie.
 
+pub mod learning;
 pub mod organisations;
 pub mod people;
 
@@ -172,12 +173,13 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "goldthread API", description = "People, organisations and (as they arrive) the learning record of goldthread."),
+    info(title = "goldthread API", description = "People, organisations, the learning catalogue and the learning record of goldthread."),
     paths(
         people::me, people::list, people::get_one, people::update, people::create,
         organisations::list, organisations::get_one, organisations::create,
+        learning::search, learning::get_one, learning::create, learning::record, learning::add_entry,
     ),
-    components(schemas(Problem, FieldProblem, people::PersonBody, people::PersonPatch, people::NewPerson, organisations::OrganisationBody, organisations::NewOrganisation)),
+    components(schemas(Problem, FieldProblem, people::PersonBody, people::PersonPatch, people::NewPerson, organisations::OrganisationBody, organisations::NewOrganisation, learning::ResourceBody, learning::ResourceItem, learning::EntryBody)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -194,7 +196,7 @@ async fn api_not_found() -> ApiError {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
-        .nest("/v1", people::routes().merge(organisations::routes()))
+        .nest("/v1", people::routes().merge(organisations::routes()).merge(learning::routes()))
         .fallback(api_not_found)
 }
 
