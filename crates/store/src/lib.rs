@@ -6,9 +6,11 @@
 
 pub mod accounts;
 mod dialect;
+pub mod hub;
 pub mod learning;
 mod migrate;
 pub mod people;
+pub mod portfolio;
 pub mod testing;
 
 use std::str::FromStr;

@@ -30,6 +30,14 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0002_learning.sqlite.sql"),
         postgres: include_str!("../migrations/0002_learning.postgres.sql"),
     },
+    Migration {
+        version: 3,
+        name: "portfolio",
+        both: include_str!("../migrations/0003_portfolio.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration { version: 4, name: "hub", both: include_str!("../migrations/0004_hub.sql"), sqlite: "", postgres: "" },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {

@@ -2,9 +2,11 @@
 //! the handlers by utoipa, so it cannot drift). Errors are `application/problem+json`.
 //! Authentication is by personal API token only (`Authorization: Bearer`), never by cookie.
 
+pub mod hub;
 pub mod learning;
 pub mod organisations;
 pub mod people;
+pub mod portfolio;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, StatusCode};
@@ -185,8 +187,16 @@ impl Modify for BearerAuth {
 )]
 pub struct ApiDoc;
 
+/// The whole OpenAPI document: the core, with each capability's part merged in.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(hub::HubApi::openapi());
+    doc.merge(portfolio::PortfolioApi::openapi());
+    doc
+}
+
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(openapi_document())
 }
 
 async fn api_not_found() -> ApiError {
@@ -196,7 +206,14 @@ async fn api_not_found() -> ApiError {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
-        .nest("/v1", people::routes().merge(organisations::routes()).merge(learning::routes()))
+        .nest(
+            "/v1",
+            people::routes()
+                .merge(organisations::routes())
+                .merge(learning::routes())
+                .merge(hub::routes())
+                .merge(portfolio::routes()),
+        )
         .fallback(api_not_found)
 }
 

@@ -1,10 +1,12 @@
 //! Server-rendered pages, one module per capability. Every page works without JavaScript.
 
 mod accounts;
+mod hub;
 mod import;
 mod learning;
 mod organisations;
 mod people;
+mod portfolio;
 mod record;
 pub mod view;
 
@@ -30,6 +32,8 @@ pub fn routes() -> Router<AppState> {
         .merge(import::routes())
         .merge(learning::routes())
         .merge(record::routes())
+        .merge(hub::routes())
+        .merge(portfolio::routes())
 }
 
 /// What every page handler needs besides the person: the CSRF token for its forms and the path

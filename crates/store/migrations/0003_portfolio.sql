@@ -1,0 +1,2 @@
+-- Portfolio sharing (being written).
+SELECT 1;

@@ -1,0 +1,2 @@
+-- The knowledge hub (being written).
+SELECT 1;

@@ -1,0 +1,1 @@
+//! The knowledge hub: topics and case studies (being written).

@@ -1,0 +1,1 @@
+//! Sharing a learning record by link (being written).
