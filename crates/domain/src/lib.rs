@@ -5,7 +5,9 @@
 //! its store module and its web pages.
 
 pub mod accounts;
+pub mod hub;
 pub mod ids;
 pub mod learning;
 pub mod paging;
 pub mod people;
+pub mod portfolio;

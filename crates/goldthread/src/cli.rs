@@ -106,6 +106,9 @@ pub enum ImportCommand {
     /// People: staff_number, first_name, last_name, email, job_title, profession, level,
     /// organisation, line_manager_staff_number, start_date.
     People { file: std::path::PathBuf },
+    /// Catalogue resources, CSV or JSON: title, summary, kind, url, body, estimated_minutes,
+    /// levels, sectors, behaviours, publisher, review_on.
+    Resources { file: std::path::PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -269,24 +272,22 @@ fn progress(len: u64, what: &str) -> ProgressBar {
 
 async fn run_import(database: &str, what: ImportCommand) -> anyhow::Result<ExitCode> {
     let store = open(database).await?;
-    let (path, people) = match &what {
-        ImportCommand::Organisations { file } => (file, false),
-        ImportCommand::People { file } => (file, true),
+    let path = match &what {
+        ImportCommand::Organisations { file } | ImportCommand::People { file } | ImportCommand::Resources { file } => {
+            file
+        }
     };
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let bar = progress(3, "importing");
-    let result = if people {
-        web::import::import_people(&store, &bytes, Timestamp::now(), |step| {
-            bar.set_message(step);
-            bar.inc(1);
-        })
-        .await
-    } else {
-        web::import::import_organisations(&store, &bytes, Timestamp::now(), |step| {
-            bar.set_message(step);
-            bar.inc(1);
-        })
-        .await
+    let tick = |step: &'static str| {
+        bar.set_message(step);
+        bar.inc(1);
+    };
+    let now = Timestamp::now();
+    let result = match what {
+        ImportCommand::People { .. } => web::import::import_people(&store, &bytes, now, tick).await,
+        ImportCommand::Organisations { .. } => web::import::import_organisations(&store, &bytes, now, tick).await,
+        ImportCommand::Resources { .. } => web::import::import_resources(&store, &bytes, None, now, tick).await,
     };
     bar.finish_and_clear();
     match result {

@@ -80,7 +80,9 @@ impl Backend {
     pub(crate) fn resource_search(self, n: usize) -> (String, String, String) {
         match self {
             Backend::Sqlite => (
-                "resources_fts f JOIN resources r ON r.rowid = f.rowid".to_owned(),
+                // CROSS JOIN makes SQLite read the full-text matches first and look each resource
+                // up by rowid, rather than scan resources and probe the index for each.
+                "resources_fts f CROSS JOIN resources r ON r.rowid = f.rowid".to_owned(),
                 format!("resources_fts MATCH ${n}"),
                 "bm25(resources_fts, 10.0, 1.0)".to_owned(),
             ),
@@ -105,6 +107,24 @@ impl Backend {
         match self {
             Backend::Sqlite => 32_000,
             Backend::Postgres => 65_000,
+        }
+    }
+
+    /// Full-text search over case studies: the FROM clause (case studies as `c`), the condition
+    /// matching parameter `$n`, and the ranking expression (smaller is better). Query text comes
+    /// from [`Backend::search_text`].
+    pub(crate) fn case_study_search(self, n: usize) -> (String, String, String) {
+        match self {
+            Backend::Sqlite => (
+                "case_studies_fts f JOIN case_studies c ON c.seq = f.rowid".to_owned(),
+                format!("case_studies_fts MATCH ${n}"),
+                "bm25(case_studies_fts, 10.0, 8.0, 1.0, 1.0, 1.0)".to_owned(),
+            ),
+            Backend::Postgres => (
+                "case_studies c".to_owned(),
+                format!("c.search @@ to_tsquery('english', ${n})"),
+                format!("-ts_rank(c.search, to_tsquery('english', ${n}))"),
+            ),
         }
     }
 }

@@ -52,6 +52,9 @@ pub struct ResourceSummary {
     pub publisher: Option<String>,
 }
 
+/// Search results are counted up to this many; a total equal to it means "at least".
+pub const SEARCH_COUNT_CAP: u64 = 1000;
+
 /// What to search the catalogue for.
 #[derive(Debug, Clone, Default)]
 pub struct ResourceFilter {
@@ -202,6 +205,32 @@ fn snapshot(f: &EntryFields, hidden: bool) -> String {
     )
 }
 
+impl From<&domain::learning::import::ResourceRow> for ResourceFields {
+    fn from(r: &domain::learning::import::ResourceRow) -> Self {
+        let mut levels = r.levels.clone();
+        levels.sort();
+        levels.dedup();
+        let mut sectors = r.sectors.clone();
+        sectors.sort_by_key(|s| s.code());
+        sectors.dedup();
+        let mut behaviours = normalise_tags(&r.behaviours);
+        behaviours.sort();
+        Self {
+            title: r.title.clone(),
+            summary: r.summary.clone(),
+            kind: r.kind,
+            url: r.url.clone(),
+            body: r.body.clone(),
+            estimated: r.estimated,
+            levels,
+            sectors,
+            behaviours,
+            publisher: r.publisher.clone(),
+            review_on: r.review_on,
+        }
+    }
+}
+
 impl Store {
     // ---------------------------------------------------------------- catalogue
 
@@ -298,8 +327,101 @@ impl Store {
         Ok(())
     }
 
+    /// Imports resources in one transaction: each is matched to a stored one by its web address,
+    /// or by its title when it has none; a match is updated if anything differs, otherwise left.
+    pub async fn import_resources(
+        &self,
+        rows: &[ResourceFields],
+        by: Option<PersonId>,
+        mut new_id: impl FnMut() -> ResourceId,
+        now: Timestamp,
+    ) -> Result<crate::people::ImportCounts> {
+        let mut counts = crate::people::ImportCounts::default();
+        let mut tx = self.pool().begin().await?;
+        for f in rows {
+            let found: Option<String> =
+                match &f.url {
+                    Some(u) => {
+                        sqlx::query_scalar("SELECT id FROM resources WHERE url = $1 ORDER BY created_at LIMIT 1")
+                            .bind(u.clone())
+                            .fetch_optional(&mut *tx)
+                            .await?
+                    }
+                    None => sqlx::query_scalar(
+                        "SELECT id FROM resources WHERE LOWER(title) = $1 AND url IS NULL ORDER BY created_at LIMIT 1",
+                    )
+                    .bind(f.title.as_str().to_lowercase())
+                    .fetch_optional(&mut *tx)
+                    .await?,
+                };
+            match found {
+                None => {
+                    Self::insert_resource(&mut tx, new_id(), f, by, now).await?;
+                    counts.created += 1;
+                }
+                Some(id) => {
+                    let id: ResourceId = id.parse().map_err(|_| StoreError::Corrupt("resource id".to_owned()))?;
+                    if Self::resource_fields_in(&mut tx, id).await?.as_ref() == Some(f) {
+                        counts.unchanged += 1;
+                    } else {
+                        Self::overwrite_resource(&mut tx, id, f, now).await?;
+                        counts.updated += 1;
+                    }
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(counts)
+    }
+
+    async fn resource_fields_in(tx: &mut Transaction<'_, Any>, id: ResourceId) -> Result<Option<ResourceFields>> {
+        let row = sqlx::query("SELECT title, summary, kind, url, body, estimated_minutes, publisher, review_on FROM resources WHERE id = $1").bind(id.to_string()).fetch_optional(&mut **tx).await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut tags = Vec::new();
+        for sql in [
+            "SELECT level FROM resource_levels WHERE resource_id = $1 ORDER BY level",
+            "SELECT sector FROM resource_sectors WHERE resource_id = $1 ORDER BY sector",
+            "SELECT behaviour FROM resource_behaviours WHERE resource_id = $1 ORDER BY behaviour",
+        ] {
+            tags.push(sqlx::query_scalar::<_, String>(sql).bind(id.to_string()).fetch_all(&mut **tx).await?);
+        }
+        let minutes: i64 = row.try_get("estimated_minutes")?;
+        let mut levels: Vec<Level> = tags[0].iter().filter_map(|l| l.parse().ok()).collect();
+        levels.sort();
+        let sectors: Vec<Sector> = tags[1].iter().filter_map(|s| s.parse().ok()).collect();
+        Ok(Some(ResourceFields {
+            title: Title::parse(&row.try_get::<String, _>("title")?).map_err(|e| corrupt("title")(e.to_string()))?,
+            summary: Summary::parse(&row.try_get::<String, _>("summary")?)
+                .map_err(|e| corrupt("summary")(e.to_string()))?,
+            kind: row
+                .try_get::<String, _>("kind")?
+                .parse()
+                .map_err(|e: domain::people::UnknownCode| corrupt("kind")(e.to_string()))?,
+            url: row.try_get("url")?,
+            body: row.try_get("body")?,
+            estimated: EstimatedMinutes::new(u32::try_from(minutes).unwrap_or(0))
+                .map_err(|e| corrupt("minutes")(e.to_string()))?,
+            levels,
+            sectors,
+            behaviours: tags[2].clone(),
+            publisher: row.try_get("publisher")?,
+            review_on: row.try_get::<Option<String>, _>("review_on")?.and_then(|d| d.parse().ok()),
+        }))
+    }
+
     pub async fn update_resource(&self, id: ResourceId, f: &ResourceFields, now: Timestamp) -> Result<()> {
         let mut tx = self.pool().begin().await?;
+        Self::overwrite_resource(&mut tx, id, f, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn overwrite_resource(
+        tx: &mut Transaction<'_, Any>,
+        id: ResourceId,
+        f: &ResourceFields,
+        now: Timestamp,
+    ) -> Result<()> {
         let done = sqlx::query(
             "UPDATE resources SET title = $2, summary = $3, kind = $4, url = $5, body = $6, estimated_minutes = $7, publisher = $8, review_on = $9, updated_at = $10 WHERE id = $1",
         )
@@ -313,14 +435,12 @@ impl Store {
         .bind(f.publisher.clone())
         .bind(f.review_on.map(|d| d.to_string()))
         .bind(millis(now))
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Self::write_resource_tags(&mut tx, id, f).await?;
-        tx.commit().await?;
-        Ok(())
+        Self::write_resource_tags(tx, id, f).await
     }
 
     /// Retires a resource (or brings it back): retired resources leave search but keep entries.
@@ -424,7 +544,10 @@ impl Store {
             ));
         }
         let filter_sql = if clauses.is_empty() { "1 = 1".to_owned() } else { clauses.join(" AND ") };
-        let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {filter_sql}");
+        // Counting every match of a common word costs as much as the search itself; past
+        // SEARCH_COUNT_CAP the page says "more than" instead.
+        let count_sql =
+            format!("SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {filter_sql} LIMIT {SEARCH_COUNT_CAP}) x");
         let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
         for b in &binds {
             count = count.bind(b);

@@ -99,6 +99,12 @@ impl Store {
         Ok(())
     }
 
+    /// Refreshes the planner's statistics (after a bulk load).
+    pub async fn analyse(&self) -> Result<()> {
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Connections open and idle, for `/metrics`.
     pub fn pool_figures(&self) -> (u32, usize) {
         (self.pool.size(), self.pool.num_idle())

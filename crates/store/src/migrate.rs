@@ -37,7 +37,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
-    Migration { version: 4, name: "hub", both: include_str!("../migrations/0004_hub.sql"), sqlite: "", postgres: "" },
+    Migration {
+        version: 4,
+        name: "hub",
+        both: include_str!("../migrations/0004_hub.sql"),
+        sqlite: include_str!("../migrations/0004_hub.sqlite.sql"),
+        postgres: include_str!("../migrations/0004_hub.postgres.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {

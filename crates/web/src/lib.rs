@@ -11,6 +11,7 @@ mod mail;
 mod middleware;
 mod ops;
 mod pages;
+mod pdf;
 mod state;
 
 use std::future::Future;

@@ -319,3 +319,46 @@ app_test!(the_learning_api_keeps_the_same_rules, |app| {
         app.api_get(&boss_token, &format!("/api/v1/people/{me}/learning")).await.json().await.unwrap();
     assert_eq!(seen["total"], 0, "the entry predates the reporting line's start");
 });
+
+app_test!(a_catalogue_import_is_all_or_nothing_and_idempotent, |app| {
+    let org = app.organisation("RX1", "riverside.nhs.uk").await;
+    app.user(
+        "lead@riverside.nhs.uk",
+        Some(org),
+        None,
+        &[RoleGrant { role: Role::ProgrammeLead, scope: RoleScope::Organisation(org) }],
+    )
+    .await;
+    app.user("learner@riverside.nhs.uk", Some(org), None, &[]).await;
+    let lead = app.signed_in("lead@riverside.nhs.uk").await;
+    let upload = |c: reqwest::Client, kind: &'static str, bytes: Vec<u8>| async move {
+        let csrf = app.csrf(&c).await;
+        let form = reqwest::multipart::Form::new()
+            .text("kind", kind)
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name("f"));
+        c.post(app.url(&format!("/admin/import?csrf={csrf}"))).multipart(form).send().await.unwrap()
+    };
+    let csv = "title,summary,kind,url,estimated_minutes,levels,behaviours\nCompassionate leadership,Leading with care for staff and the people they support.,video,https://example.org/v,20,band-7;band-8a,compassion\nBad row,short,lecture,,0,,\n";
+    let r = upload(lead.clone(), "resources", csv.as_bytes().to_vec()).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("line 3, column kind"), "{html}");
+    assert_eq!(app.store.search_resources(&Default::default(), Default::default()).await.unwrap().total, 0);
+    let fixed = csv.replace(
+        "Bad row,short,lecture,,0,,",
+        "Budgets made plain,Money for first-line managers: budgets and variance.,course,,300,,",
+    );
+    let r = upload(lead.clone(), "resources", fixed.clone().into_bytes()).await;
+    assert!(r.text().await.unwrap().contains("2 created"));
+    let r = upload(lead.clone(), "resources", fixed.into_bytes()).await;
+    assert!(r.text().await.unwrap().contains("0 created, 0 updated, 2 unchanged"));
+    let json = br#"[{"title": "Coaching conversations", "summary": "Using a coaching approach with your team.", "kind": "podcast", "estimated_minutes": 30, "sectors": ["social-care"]}]"#;
+    let r = upload(lead.clone(), "resources", json.to_vec()).await;
+    assert!(r.text().await.unwrap().contains("1 created"));
+    // A programme lead may import resources but not people.
+    let r = upload(lead.clone(), "people", b"name,email,organisation\nA,a@b.org,RX1\n".to_vec()).await;
+    assert_eq!(r.status(), 403);
+    let learner = app.signed_in("learner@riverside.nhs.uk").await;
+    let r = upload(learner, "resources", json.to_vec()).await;
+    assert_eq!(r.status(), 403);
+});

@@ -3,6 +3,7 @@
 
 mod balance;
 mod evidence;
+pub mod import;
 mod record;
 mod resource;
 mod search;

@@ -147,7 +147,7 @@ macro_rules! bounded {
             pub fn parse(s: &str) -> Result<Self, TextError> {
                 let t = s.trim();
                 let n = t.chars().count();
-                if n < $min || n > $max {
+                if !($min..=$max).contains(&n) {
                     return Err(TextError::Length { min: $min, max: $max });
                 }
                 if t.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {

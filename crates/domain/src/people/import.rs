@@ -36,9 +36,9 @@ impl fmt::Display for Problem {
 pub const MAX_PROBLEMS: usize = 200;
 
 /// A CSV file read into header names and rows of text, each row with its line number.
-struct Table {
-    headers: Vec<String>,
-    rows: Vec<(u64, Vec<String>)>,
+pub(crate) struct Table {
+    pub(crate) headers: Vec<String>,
+    pub(crate) rows: Vec<(u64, Vec<String>)>,
 }
 
 fn normalise_header(h: &str) -> String {
@@ -54,7 +54,7 @@ fn normalise_header(h: &str) -> String {
         .join("_")
 }
 
-fn read_table(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<Table> {
+pub(crate) fn read_table(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<Table> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::None).from_reader(bytes);
     let headers = match reader.byte_headers() {
         Ok(h) => h.clone(),
@@ -122,7 +122,11 @@ fn read_table(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<Table> {
 }
 
 /// Finds each wanted column by its accepted names; reports missing required ones on line 1.
-fn locate(table: &Table, columns: &[(&str, &[&str], bool)], problems: &mut Vec<Problem>) -> Vec<Option<usize>> {
+pub(crate) fn locate(
+    table: &Table,
+    columns: &[(&str, &[&str], bool)],
+    problems: &mut Vec<Problem>,
+) -> Vec<Option<usize>> {
     let normalised: Vec<String> = table.headers.iter().map(|h| normalise_header(h)).collect();
     columns
         .iter()
@@ -136,18 +140,18 @@ fn locate(table: &Table, columns: &[(&str, &[&str], bool)], problems: &mut Vec<P
         .collect()
 }
 
-struct Row<'a> {
-    line: u64,
-    fields: &'a [String],
-    headers: &'a [String],
+pub(crate) struct Row<'a> {
+    pub(crate) line: u64,
+    pub(crate) fields: &'a [String],
+    pub(crate) headers: &'a [String],
 }
 
 impl Row<'_> {
-    fn text(&self, col: Option<usize>) -> Option<&str> {
+    pub(crate) fn text(&self, col: Option<usize>) -> Option<&str> {
         col.map(|c| self.fields[c].as_str()).filter(|s| !s.is_empty())
     }
 
-    fn problem(&self, col: Option<usize>, reason: impl Into<String>) -> Problem {
+    pub(crate) fn problem(&self, col: Option<usize>, reason: impl Into<String>) -> Problem {
         Problem { line: self.line, column: col.map(|c| self.headers[c].clone()), reason: reason.into() }
     }
 

@@ -11,7 +11,7 @@ use super::view::{Field, FormPage, Link, MessagePage};
 use super::Ctx;
 use crate::auth::CurrentUser;
 use crate::error::PageError;
-use crate::import::{import_organisations, import_people, ImportError};
+use crate::import::{import_organisations, import_people, import_resources, ImportError};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -46,7 +46,7 @@ fn page(ctx: &Ctx, user: &CurrentUser, kind: &str, errors: &[(String, String)], 
 }
 
 fn require_admin(user: &CurrentUser) -> Result<(), PageError> {
-    if user.viewer.is_any_admin() {
+    if user.viewer.is_any_admin() || domain::learning::can_manage_catalogue(&user.viewer) {
         Ok(())
     } else {
         Err(PageError::Forbidden)
@@ -65,10 +65,6 @@ async fn upload(
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
     require_admin(&user)?;
-    // Imports change every organisation's people, so only system admins may run them here.
-    if !user.viewer.is_system_admin() {
-        return Err(PageError::Forbidden);
-    }
     let mut kind = String::new();
     let mut file: Option<Vec<u8>> = None;
     while let Some(field) =
@@ -99,8 +95,17 @@ async fn upload(
         }
     }
     let mut errors = Vec::new();
-    if kind != "organisations" && kind != "people" {
+    if !["organisations", "people", "resources"].contains(&kind.as_str()) {
         errors.push(("kind".to_owned(), "Choose what the file holds".to_owned()));
+    }
+    // Organisations and people span every organisation: only system admins import them here.
+    // Catalogue managers import resources.
+    let allowed = match kind.as_str() {
+        "resources" => domain::learning::can_manage_catalogue(&user.viewer),
+        _ => user.viewer.is_system_admin(),
+    };
+    if errors.is_empty() && !allowed {
+        return Err(PageError::Forbidden);
     }
     let file = file.filter(|f| !f.is_empty());
     if file.is_none() {
@@ -110,10 +115,10 @@ async fn upload(
         return Ok(page(&ctx, &user, &kind, &errors, "There is a problem").into_response());
     };
     let now = Timestamp::now();
-    let result = if kind == "people" {
-        import_people(&state.store, &bytes, now, |_| {}).await
-    } else {
-        import_organisations(&state.store, &bytes, now, |_| {}).await
+    let result = match kind.as_str() {
+        "people" => import_people(&state.store, &bytes, now, |_| {}).await,
+        "resources" => import_resources(&state.store, &bytes, Some(user.person.id), now, |_| {}).await,
+        _ => import_organisations(&state.store, &bytes, now, |_| {}).await,
     };
     match result {
         Ok(counts) => {
@@ -126,7 +131,14 @@ async fn upload(
                 )],
                 buttons: vec![],
                 links: vec![
-                    Link::new(if kind == "people" { "/people" } else { "/organisations" }, format!("See the {kind}")),
+                    Link::new(
+                        match kind.as_str() {
+                            "people" => "/people",
+                            "resources" => "/learning",
+                            _ => "/organisations",
+                        },
+                        format!("See the {kind}"),
+                    ),
                     Link::new("/admin/import", "Import another file"),
                 ],
             }

@@ -150,10 +150,15 @@ async fn catalogue(
         p.next = add(p.next);
         p
     });
-    let heading = if filter.terms.is_empty() {
-        format!("{} resources", page.total)
+    let count = if page.total >= store::learning::SEARCH_COUNT_CAP {
+        format!("More than {}", store::learning::SEARCH_COUNT_CAP)
     } else {
-        format!("{} resources match \"{}\"", page.total, q.q.trim())
+        page.total.to_string()
+    };
+    let heading = if filter.terms.is_empty() {
+        format!("{count} resources")
+    } else {
+        format!("{count} resources match \"{}\"", q.q.trim())
     };
     let actions = if can_manage_catalogue(&user.viewer) {
         vec![Link::new("/learning/resources/new", "Add a resource")]

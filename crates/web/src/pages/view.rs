@@ -72,6 +72,7 @@ fn navigation(user: &CurrentUser, path: &str) -> Vec<NavItem> {
         ("/dashboard", "My development"),
         ("/record", "My record"),
         ("/learning", "Find learning"),
+        ("/hub", "Knowledge hub"),
         ("/profile", "My profile"),
     ];
     if user.viewer.has_reports {

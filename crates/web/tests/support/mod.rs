@@ -224,6 +224,23 @@ impl TestApp {
         client
     }
 
+    /// Sends only the head of a POST that declares a `length`-byte body, and returns the status
+    /// the server answers with.
+    pub async fn status_of_declared_upload(&self, path: &str, length: usize) -> u16 {
+        let address = self.base.trim_start_matches("http://").to_owned();
+        let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let mut reply = String::new();
+        let mut lines = BufReader::new(stream).lines();
+        if let Ok(Some(line)) = lines.next_line().await {
+            reply = line;
+        }
+        reply.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+    }
+
     pub async fn token(&self, person: PersonId) -> String {
         goldthread_web::issue_api_token(&self.store, person, "tests", Timestamp::now()).await.unwrap()
     }
