@@ -31,6 +31,9 @@ CREATE TABLE resources (
     updated_at BIGINT NOT NULL
 );
 CREATE INDEX resources_kind ON resources(kind, estimated_minutes);
+-- Imports match resources by web address, or by title when there is none.
+CREATE INDEX resources_url ON resources(url);
+CREATE INDEX resources_title ON resources(LOWER(title));
 
 CREATE TABLE resource_levels (
     resource_id TEXT NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
