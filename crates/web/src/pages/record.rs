@@ -93,6 +93,7 @@ async fn list(
         actions: vec![
             Link::new("/record/new", "Record learning that happened elsewhere"),
             Link::new("/learning", "Find learning in the catalogue"),
+            Link::new("/portfolio", "Export or share your record (your portfolio)"),
         ],
         search: None,
         caption: format!("{} entries", page.total),
@@ -688,6 +689,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx, user: CurrentUser) -
         actions: vec![
             Link::new("/record/new", "Record learning"),
             Link::new("/record", "See your whole record"),
+            Link::new("/portfolio", "Your portfolio"),
             Link::new("/learning", "Find learning"),
         ],
         charts: vec![
