@@ -144,13 +144,13 @@ pub fn normalise_tags(tags: &[String]) -> Vec<String> {
     out
 }
 
-const ENTRY_COLUMNS: &str = "e.id, e.person_id, e.resource_id, e.title, e.activity, e.learning_kind, e.occurred_on, e.minutes, e.learned, e.apply, \
+pub(crate) const ENTRY_COLUMNS: &str = "e.id, e.person_id, e.resource_id, e.title, e.activity, e.learning_kind, e.occurred_on, e.minutes, e.learned, e.apply, \
      e.behaviours, e.hidden, e.created_at, e.updated_at, o.name AS organisation_name, \
      (SELECT COUNT(*) FROM learning_evidence v WHERE v.entry_id = e.id) AS evidence";
 
-const ENTRY_FROM: &str = "learning_entries e LEFT JOIN organisations o ON o.id = e.organisation_id";
+pub(crate) const ENTRY_FROM: &str = "learning_entries e LEFT JOIN organisations o ON o.id = e.organisation_id";
 
-fn decode_entry(row: &AnyRow) -> Result<Entry> {
+pub(crate) fn decode_entry(row: &AnyRow) -> Result<Entry> {
     let text = |c: &str| row.try_get::<String, _>(c);
     let minutes: i64 = row.try_get("minutes")?;
     Ok(Entry {
@@ -892,7 +892,7 @@ impl Store {
         }
         let total = cq.fetch_one(self.pool()).await?;
         let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM} WHERE {filter} ORDER BY e.occurred_on DESC, e.created_at DESC LIMIT {} OFFSET {}",
+            "SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM} WHERE {filter} ORDER BY e.occurred_on DESC, e.created_at DESC, e.id DESC LIMIT {} OFFSET {}",
             page.per_page(),
             page.offset()
         );

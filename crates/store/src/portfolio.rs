@@ -2,15 +2,14 @@
 //! they share it (made, listed, found by their secret's hash, revoked, and every view logged).
 
 use domain::ids::{PersonId, ShareId};
-use domain::learning::{Reflection, TimeSpent, Title};
-use domain::people::{Email, UnknownCode};
+use domain::people::Email;
 use domain::portfolio::{Period, Recipient, ShareStatus};
 use jiff::civil::Date;
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::learning::{Entry, EntryFields};
+use crate::learning::{decode_entry, Entry, ENTRY_COLUMNS, ENTRY_FROM};
 use crate::people::person_id;
 use crate::{from_millis, millis, Result, Store, StoreError};
 
@@ -93,46 +92,6 @@ fn decode_view(row: &AnyRow) -> Result<ShareView> {
     })
 }
 
-// The record's columns, read in full for a document. The learning module's paged list orders by
-// date only, which is not stable across pages for entries loaded together; a portfolio must hold
-// every entry exactly once, so it reads them all in one statement with a total order.
-const ENTRY_SQL: &str =
-    "SELECT e.id, e.person_id, e.resource_id, e.title, e.activity, e.learning_kind, e.occurred_on, \
-     e.minutes, e.learned, e.apply, e.behaviours, e.hidden, e.created_at, e.updated_at, o.name AS organisation_name, \
-     (SELECT COUNT(*) FROM learning_evidence v WHERE v.entry_id = e.id) AS evidence \
-     FROM learning_entries e LEFT JOIN organisations o ON o.id = e.organisation_id";
-
-fn decode_entry(row: &AnyRow) -> Result<Entry> {
-    let text = |c: &str| row.try_get::<String, _>(c);
-    Ok(Entry {
-        id: text("id")?.parse().map_err(|_| corrupt("id", "not an id"))?,
-        person: person_id(row, "person_id")?,
-        fields: EntryFields {
-            title: Title::parse(&text("title")?).map_err(|e| corrupt("title", e))?,
-            activity: text("activity")?.parse().map_err(|e: UnknownCode| corrupt("activity", e))?,
-            kind: text("learning_kind")?.parse().map_err(|e: UnknownCode| corrupt("kind", e))?,
-            occurred_on: text("occurred_on")?.parse().map_err(|e: jiff::Error| corrupt("date", e))?,
-            time: TimeSpent::minutes(row.try_get("minutes")?).map_err(|e| corrupt("minutes", e))?,
-            reflection: Reflection::new(
-                &text("learned")?,
-                &row.try_get::<Option<String>, _>("apply")?.unwrap_or_default(),
-            )
-            .map_err(|e| corrupt("reflection", e))?,
-            behaviours: text("behaviours")?.split('|').filter(|t| !t.is_empty()).map(str::to_owned).collect(),
-            resource: row
-                .try_get::<Option<String>, _>("resource_id")?
-                .map(|s| s.parse())
-                .transpose()
-                .map_err(|_| corrupt("resource", "not an id"))?,
-        },
-        hidden: row.try_get::<i64, _>("hidden")? != 0,
-        organisation: row.try_get("organisation_name")?,
-        has_evidence: row.try_get::<i64, _>("evidence")? > 0,
-        created_at: from_millis(row.try_get("created_at")?)?,
-        updated_at: from_millis(row.try_get("updated_at")?)?,
-    })
-}
-
 impl Store {
     // ---------------------------------------------------------------- the record for a period
 
@@ -150,7 +109,7 @@ impl Store {
             clauses.push(format!("e.occurred_on <= ${}", binds.len()));
         }
         let sql = format!(
-            "{ENTRY_SQL} WHERE {} ORDER BY e.occurred_on DESC, e.created_at DESC, e.id DESC",
+            "SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM} WHERE {} ORDER BY e.occurred_on DESC, e.created_at DESC, e.id DESC",
             clauses.join(" AND ")
         );
         let mut q = sqlx::query(&sql);
