@@ -125,6 +125,13 @@ pub async fn generate(store: &Store, people: usize, seed: u64, progress: bool) -
     if !progress {
         eprintln!("demo: {} organisations and {total} people written", demo.organisations.len());
     }
+    let learner = accounts.iter().find(|a| a.description.starts_with("Learner")).map(|a| a.person);
+    let (resources, entries) = crate::demo_learning::generate(store, &demo.people, learner, seed, now)
+        .await
+        .context("cannot write the demo's learning")?;
+    if !progress {
+        eprintln!("demo: {resources} resources and {entries} learning-record entries written");
+    }
     Ok(DemoSummary { organisations: demo.organisations.len(), people: total, accounts })
 }
 
