@@ -291,6 +291,42 @@ mod tests {
         );
     }
 
+    /// The demo learner's portfolio, fetched through the API as a learner would, is a valid PDF
+    /// holding every one of their 200 entries.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_demo_learners_portfolio_is_a_valid_pdf_with_every_entry() {
+        let db = store::testing::TestDb::sqlite().await;
+        let summary = crate::demo::generate(&db.store, 1_000, 4, false).await.unwrap();
+        let learner = summary.accounts.iter().find(|a| a.description.starts_with("Learner")).unwrap().person;
+        let entries = db.store.portfolio_entries(learner, domain::portfolio::Period::default()).await.unwrap();
+        assert_eq!(entries.len(), LEARNER_ENTRIES);
+        let token = web::issue_api_token(&db.store, learner, "test", Timestamp::now()).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(web::serve(listener, db.store.clone(), web::Config::default(), async {
+            let _ = rx.await;
+        }));
+        let response = reqwest::Client::new()
+            .get(format!("{base}/api/v1/people/{learner}/portfolio.pdf"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let bytes = response.bytes().await.unwrap();
+        let doc = lopdf::Document::load_mem(&bytes).expect("the portfolio parses as a PDF");
+        let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+        let text: String = doc.extract_text(&pages).unwrap().chars().filter(|c| !c.is_whitespace()).collect();
+        for e in &entries {
+            let title: String = e.fields.title.as_str().chars().filter(|c| !c.is_whitespace()).collect();
+            assert!(text.contains(&title), "the PDF is missing {:?}", e.fields.title.as_str());
+        }
+        let _ = tx.send(());
+        server.await.unwrap().unwrap();
+        db.finish().await;
+    }
+
     #[test]
     fn case_studies_are_valid() {
         assert_eq!(case_studies(&people(50), 3).unwrap().len(), 5);
