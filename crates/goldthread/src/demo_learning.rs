@@ -190,7 +190,7 @@ fn plan(people: &[PersonRecord], learner: Option<PersonId>, seed: u64, today: Da
 }
 
 fn case_studies(people: &[PersonRecord], seed: u64) -> anyhow::Result<Vec<NewCaseStudy>> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6875_62);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0068_7562);
     let stories = [
         ("Huddles that made it safe to speak up", "Night staff on a medical ward rarely raised concerns with the day team.", "The ward manager started ten-minute huddles at each handover, with one question: what worried you today?", "Incidents reported rose in the first quarter, then harm from falls fell; staff survey scores for speaking up improved.", &["psychological safety", "ward"][..]),
         ("Reverse mentoring between a board and its care workers", "The board of a care provider heard little directly from the people doing the work.", "Each director was paired with a care worker for six monthly conversations about the work as it really is.", "Two policies on rotas were rewritten, and three of the care workers went on to leadership programmes.", &["reverse mentoring", "boards"][..]),
