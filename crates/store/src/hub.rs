@@ -446,23 +446,8 @@ impl Store {
         }
         let filter_sql = clauses.join(" AND ");
         let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {filter_sql}");
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-        for b in &binds {
-            count = count.bind(b);
-        }
-        let total = count.fetch_one(self.pool()).await?;
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM {from} {SUMMARY_JOINS} WHERE {filter_sql} ORDER BY {order} LIMIT {} OFFSET {}",
-            page.per_page(),
-            page.offset()
-        );
-        let mut q = sqlx::query(&sql);
-        for b in &binds {
-            q = q.bind(b);
-        }
-        let rows = q.fetch_all(self.pool()).await?;
-        let items = rows.iter().map(decode_summary).collect::<Result<_>>()?;
-        Ok(Page::new(items, page, u64::try_from(total).unwrap_or(0)))
+        let sql = format!("SELECT {SUMMARY_COLUMNS} FROM {from} {SUMMARY_JOINS} WHERE {filter_sql} ORDER BY {order}");
+        self.paged(&count_sql, &sql, &binds, page, decode_summary).await
     }
 
     /// Case studies waiting for review, oldest first: all of them (`only` is `None`, for a system
@@ -488,23 +473,8 @@ impl Store {
             filter_sql.push_str(&format!(" AND c.organisation_id IN ({})", marks.join(", ")));
         }
         let count_sql = format!("SELECT COUNT(*) FROM case_studies c WHERE {filter_sql}");
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-        for b in &binds {
-            count = count.bind(b);
-        }
-        let total = count.fetch_one(self.pool()).await?;
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM case_studies c {SUMMARY_JOINS} WHERE {filter_sql} ORDER BY c.submitted_at, c.id LIMIT {} OFFSET {}",
-            page.per_page(),
-            page.offset()
-        );
-        let mut q = sqlx::query(&sql);
-        for b in &binds {
-            q = q.bind(b);
-        }
-        let rows = q.fetch_all(self.pool()).await?;
-        let items = rows.iter().map(decode_summary).collect::<Result<_>>()?;
-        Ok(Page::new(items, page, u64::try_from(total).unwrap_or(0)))
+        let sql = format!("SELECT {SUMMARY_COLUMNS} FROM case_studies c {SUMMARY_JOINS} WHERE {filter_sql} ORDER BY c.submitted_at, c.id");
+        self.paged(&count_sql, &sql, &binds, page, decode_summary).await
     }
 
     /// The case studies a person has sent, in every state, newest first (at most 100).

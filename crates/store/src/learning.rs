@@ -548,40 +548,23 @@ impl Store {
         // SEARCH_COUNT_CAP the page says "more than" instead.
         let count_sql =
             format!("SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {filter_sql} LIMIT {SEARCH_COUNT_CAP}) x");
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-        for b in &binds {
-            count = count.bind(b);
-        }
-        let total = count.fetch_one(self.pool()).await?;
-        let sql = format!(
-            "SELECT r.id, r.title, r.summary, r.kind, r.estimated_minutes, r.publisher FROM {from} WHERE {filter_sql} ORDER BY {order} LIMIT {} OFFSET {}",
-            page.per_page(),
-            page.offset()
-        );
-        let mut q = sqlx::query(&sql);
-        for b in &binds {
-            q = q.bind(b);
-        }
-        let rows = q.fetch_all(self.pool()).await?;
-        let items = rows
-            .iter()
-            .map(|row| {
-                let minutes: i64 = row.try_get("estimated_minutes")?;
-                Ok(ResourceSummary {
-                    id: id_of(row, "id")?,
-                    title: row.try_get("title")?,
-                    summary: row.try_get("summary")?,
-                    kind: row
-                        .try_get::<String, _>("kind")?
-                        .parse()
-                        .map_err(|e: domain::people::UnknownCode| corrupt("kind")(e.to_string()))?,
-                    estimated: EstimatedMinutes::new(u32::try_from(minutes).unwrap_or(0))
-                        .map_err(|e| corrupt("minutes")(e.to_string()))?,
-                    publisher: row.try_get("publisher")?,
-                })
+        let sql = format!("SELECT r.id, r.title, r.summary, r.kind, r.estimated_minutes, r.publisher FROM {from} WHERE {filter_sql} ORDER BY {order}");
+        self.paged(&count_sql, &sql, &binds, page, |row| {
+            let minutes: i64 = row.try_get("estimated_minutes")?;
+            Ok(ResourceSummary {
+                id: id_of(row, "id")?,
+                title: row.try_get("title")?,
+                summary: row.try_get("summary")?,
+                kind: row
+                    .try_get::<String, _>("kind")?
+                    .parse()
+                    .map_err(|e: domain::people::UnknownCode| corrupt("kind")(e.to_string()))?,
+                estimated: EstimatedMinutes::new(u32::try_from(minutes).unwrap_or(0))
+                    .map_err(|e| corrupt("minutes")(e.to_string()))?,
+                publisher: row.try_get("publisher")?,
             })
-            .collect::<Result<_>>()?;
-        Ok(Page::new(items, page, u64::try_from(total).unwrap_or(0)))
+        })
+        .await
     }
 
     /// Rates a resource (1 to 5 stars) with an optional review; rating again replaces it.
@@ -886,23 +869,8 @@ impl Store {
         }
         let filter = clauses.join(" AND ");
         let count_sql = format!("SELECT COUNT(*) FROM learning_entries e WHERE {filter}");
-        let mut cq = sqlx::query_scalar::<_, i64>(&count_sql);
-        for b in &binds {
-            cq = cq.bind(b);
-        }
-        let total = cq.fetch_one(self.pool()).await?;
-        let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM} WHERE {filter} ORDER BY e.occurred_on DESC, e.created_at DESC, e.id DESC LIMIT {} OFFSET {}",
-            page.per_page(),
-            page.offset()
-        );
-        let mut q = sqlx::query(&sql);
-        for b in &binds {
-            q = q.bind(b);
-        }
-        let rows = q.fetch_all(self.pool()).await?;
-        let items = rows.iter().map(decode_entry).collect::<Result<_>>()?;
-        Ok(Page::new(items, page, u64::try_from(total).unwrap_or(0)))
+        let sql = format!("SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM} WHERE {filter} ORDER BY e.occurred_on DESC, e.created_at DESC, e.id DESC");
+        self.paged(&count_sql, &sql, &binds, page, decode_entry).await
     }
 
     /// Minutes by kind and by month (`YYYY-MM`) for a person's entries between two dates.

@@ -117,6 +117,31 @@ impl Store {
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
+
+    /// One page of a list: `count_sql` gives the total and `select_sql` the rows (this adds the
+    /// page's LIMIT and OFFSET); both take the same `binds` as `$1`, `$2`, ... in order.
+    pub(crate) async fn paged<T>(
+        &self,
+        count_sql: &str,
+        select_sql: &str,
+        binds: &[String],
+        page: domain::paging::PageRequest,
+        decode: impl Fn(&sqlx::any::AnyRow) -> Result<T>,
+    ) -> Result<domain::paging::Page<T>> {
+        let mut count = sqlx::query_scalar::<_, i64>(count_sql);
+        for b in binds {
+            count = count.bind(b);
+        }
+        let total = count.fetch_one(&self.pool).await?;
+        let sql = format!("{select_sql} LIMIT {} OFFSET {}", page.per_page(), page.offset());
+        let mut q = sqlx::query(&sql);
+        for b in binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        let items = rows.iter().map(decode).collect::<Result<_>>()?;
+        Ok(domain::paging::Page::new(items, page, u64::try_from(total).unwrap_or(0)))
+    }
 }
 
 /// Unix milliseconds from a timestamp, as stored.

@@ -468,23 +468,8 @@ impl Store {
         }
         let filter = clauses.join(" AND ");
         let count_sql = format!("SELECT COUNT(*) FROM organisations WHERE {filter}");
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-        for b in &binds {
-            count = count.bind(b);
-        }
-        let total = count.fetch_one(self.pool()).await?;
-        let sql = format!(
-            "SELECT id, code, name FROM organisations WHERE {filter} ORDER BY name_lower, code LIMIT {} OFFSET {}",
-            page.per_page(),
-            page.offset()
-        );
-        let mut q = sqlx::query(&sql);
-        for b in &binds {
-            q = q.bind(b);
-        }
-        let rows = q.fetch_all(self.pool()).await?;
-        let items = rows.iter().map(decode_org_ref).collect::<Result<_>>()?;
-        Ok(Page::new(items, page, u64::try_from(total).unwrap_or(0)))
+        let sql = format!("SELECT id, code, name FROM organisations WHERE {filter} ORDER BY name_lower, code");
+        self.paged(&count_sql, &sql, &binds, page, decode_org_ref).await
     }
 
     /// Every organisation's code and id, for imports.
@@ -825,23 +810,8 @@ impl Store {
 
     async fn people_page(&self, filter: &str, binds: &[String], page: PageRequest) -> Result<Page<Person>> {
         let count_sql = format!("SELECT COUNT(*) FROM people p WHERE {filter}");
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-        for b in binds {
-            count = count.bind(b);
-        }
-        let total = count.fetch_one(self.pool()).await?;
-        let sql = format!(
-            "SELECT {PERSON_COLUMNS} FROM {PERSON_FROM} WHERE {filter} ORDER BY p.name_lower, p.id LIMIT {} OFFSET {}",
-            page.per_page(),
-            page.offset()
-        );
-        let mut q = sqlx::query(&sql);
-        for b in binds {
-            q = q.bind(b);
-        }
-        let rows = q.fetch_all(self.pool()).await?;
-        let items = rows.iter().map(decode_person).collect::<Result<_>>()?;
-        Ok(Page::new(items, page, u64::try_from(total).unwrap_or(0)))
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM {PERSON_FROM} WHERE {filter} ORDER BY p.name_lower, p.id");
+        self.paged(&count_sql, &sql, binds, page, decode_person).await
     }
 
     /// Everyone who reports to `manager`, directly or through others, paged by name.
