@@ -5,9 +5,11 @@
 //! its store module and its web pages.
 
 pub mod accounts;
+pub mod frameworks;
 pub mod hub;
 pub mod ids;
 pub mod learning;
 pub mod paging;
 pub mod people;
 pub mod portfolio;
+pub mod xapi;

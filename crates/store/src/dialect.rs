@@ -75,30 +75,20 @@ impl Backend {
         sql.replace("{{serial_pk}}", serial_pk).replace("{{blob}}", blob)
     }
 
-    /// Full-text search over the catalogue: the FROM clause (resources as `r`), the condition
-    /// matching parameter `$n`, and the ranking expression (smaller is better).
-    pub(crate) fn resource_search(self, n: usize) -> (String, String, String) {
-        match self {
-            Backend::Sqlite => (
-                // CROSS JOIN makes SQLite read the full-text matches first and look each resource
-                // up by rowid, rather than scan resources and probe the index for each.
-                "resources_fts f CROSS JOIN resources r ON r.rowid = f.rowid".to_owned(),
-                format!("resources_fts MATCH ${n}"),
-                "bm25(resources_fts, 10.0, 1.0)".to_owned(),
-            ),
-            Backend::Postgres => (
-                "resources r".to_owned(),
-                format!("r.search @@ to_tsquery('english', ${n})"),
-                format!("-ts_rank(r.search, to_tsquery('english', ${n}))"),
-            ),
-        }
-    }
-
-    /// The query text for [`Backend::resource_search`].
+    /// The query text for [`Backend::case_study_search`].
     pub(crate) fn search_text(self, terms: &domain::learning::SearchTerms) -> String {
         match self {
             Backend::Sqlite => terms.fts5(),
             Backend::Postgres => terms.tsquery(),
+        }
+    }
+
+    /// The statement that makes the rest of a transaction read from one snapshot, where reads
+    /// do not already (SQLite's transactions read from one snapshot from their first read).
+    pub(crate) fn snapshot_reads(self) -> Option<&'static str> {
+        match self {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"),
         }
     }
 

@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::learning::ResourceSummary;
-use crate::{from_millis, millis, Result, Store, StoreError};
+use crate::{from_millis, id_of, millis, Result, Store, StoreError};
 
 /// A topic in the list of topics.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,11 +96,6 @@ const EXCERPT_CHARS: usize = 280;
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
-}
-
-fn id_of<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<T> {
-    let s: String = row.try_get(col)?;
-    s.parse().map_err(|_| StoreError::Corrupt(format!("{col} is not an id")))
 }
 
 fn opt_id_of<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<Option<T>> {

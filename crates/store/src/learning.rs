@@ -2,9 +2,7 @@
 //! record (entries, their history, evidence files).
 
 use domain::ids::{EntryId, OrganisationId, PersonId, ResourceId};
-use domain::learning::{
-    Activity, EstimatedMinutes, LearningKind, Reflection, ResourceKind, SearchTerms, Summary, TimeSpent, Title,
-};
+use domain::learning::{Activity, EstimatedMinutes, LearningKind, Reflection, ResourceKind, Summary, TimeSpent, Title};
 use domain::paging::{Page, PageRequest};
 use domain::people::{Level, Sector};
 use jiff::civil::Date;
@@ -13,7 +11,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::people::person_id;
-use crate::{from_millis, millis, Result, Store, StoreError};
+use crate::{from_millis, id_of, millis, Result, Store, StoreError};
 
 /// What a resource is, as an admin or an import describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,20 +50,7 @@ pub struct ResourceSummary {
     pub publisher: Option<String>,
 }
 
-/// Search results are counted up to this many; a total equal to it means "at least".
-pub const SEARCH_COUNT_CAP: u64 = 1000;
-
-/// What to search the catalogue for.
-#[derive(Debug, Clone, Default)]
-pub struct ResourceFilter {
-    pub terms: SearchTerms,
-    pub kind: Option<ResourceKind>,
-    pub max_minutes: Option<u32>,
-    pub level: Option<Level>,
-    pub sector: Option<Sector>,
-    pub behaviour: Option<String>,
-    pub include_retired: bool,
-}
+pub use domain::learning::ResourceFilter;
 
 /// A learner's rating and review of a resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,11 +106,6 @@ pub struct Evidence {
 
 fn corrupt(what: &str) -> impl Fn(String) -> StoreError + '_ {
     move |e| StoreError::Corrupt(format!("{what}: {e}"))
-}
-
-fn id_of<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<T> {
-    let s: String = row.try_get(col)?;
-    s.parse().map_err(|_| StoreError::Corrupt(format!("{col} is not an id")))
 }
 
 fn split_tags(s: &str) -> Vec<String> {
@@ -277,10 +257,11 @@ impl Store {
         f: &ResourceFields,
         by: Option<PersonId>,
         now: Timestamp,
+        version: i64,
     ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO resources (id, title, summary, kind, url, body, estimated_minutes, publisher, review_on, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+            "INSERT INTO resources (id, title, summary, kind, url, body, estimated_minutes, publisher, review_on, created_by, created_at, updated_at, indexed_version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)",
         )
         .bind(id.to_string())
         .bind(f.title.as_str())
@@ -293,6 +274,7 @@ impl Store {
         .bind(f.review_on.map(|d| d.to_string()))
         .bind(by.map(|p| p.to_string()))
         .bind(millis(now))
+        .bind(version)
         .execute(&mut **tx)
         .await
         .map_err(|e| StoreError::conflict_as(e, "resource"))?;
@@ -307,7 +289,8 @@ impl Store {
         now: Timestamp,
     ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
-        Self::insert_resource(&mut tx, id, fields, by, now).await?;
+        let version = Self::next_catalogue_version(&mut tx).await?;
+        Self::insert_resource(&mut tx, id, fields, by, now, version).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -320,8 +303,9 @@ impl Store {
         now: Timestamp,
     ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
+        let version = Self::next_catalogue_version(&mut tx).await?;
         for (id, f) in resources {
-            Self::insert_resource(&mut tx, *id, f, by, now).await?;
+            Self::insert_resource(&mut tx, *id, f, by, now, version).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -338,6 +322,7 @@ impl Store {
     ) -> Result<crate::people::ImportCounts> {
         let mut counts = crate::people::ImportCounts::default();
         let mut tx = self.pool().begin().await?;
+        let version = Self::next_catalogue_version(&mut tx).await?;
         for f in rows {
             let found: Option<String> =
                 match &f.url {
@@ -356,7 +341,7 @@ impl Store {
                 };
             match found {
                 None => {
-                    Self::insert_resource(&mut tx, new_id(), f, by, now).await?;
+                    Self::insert_resource(&mut tx, new_id(), f, by, now, version).await?;
                     counts.created += 1;
                 }
                 Some(id) => {
@@ -364,7 +349,7 @@ impl Store {
                     if Self::resource_fields_in(&mut tx, id).await?.as_ref() == Some(f) {
                         counts.unchanged += 1;
                     } else {
-                        Self::overwrite_resource(&mut tx, id, f, now).await?;
+                        Self::overwrite_resource(&mut tx, id, f, now, version).await?;
                         counts.updated += 1;
                     }
                 }
@@ -411,7 +396,8 @@ impl Store {
 
     pub async fn update_resource(&self, id: ResourceId, f: &ResourceFields, now: Timestamp) -> Result<()> {
         let mut tx = self.pool().begin().await?;
-        Self::overwrite_resource(&mut tx, id, f, now).await?;
+        let version = Self::next_catalogue_version(&mut tx).await?;
+        Self::overwrite_resource(&mut tx, id, f, now, version).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -421,9 +407,10 @@ impl Store {
         id: ResourceId,
         f: &ResourceFields,
         now: Timestamp,
+        version: i64,
     ) -> Result<()> {
         let done = sqlx::query(
-            "UPDATE resources SET title = $2, summary = $3, kind = $4, url = $5, body = $6, estimated_minutes = $7, publisher = $8, review_on = $9, updated_at = $10 WHERE id = $1",
+            "UPDATE resources SET title = $2, summary = $3, kind = $4, url = $5, body = $6, estimated_minutes = $7, publisher = $8, review_on = $9, updated_at = $10, indexed_version = $11 WHERE id = $1",
         )
         .bind(id.to_string())
         .bind(f.title.as_str())
@@ -435,6 +422,7 @@ impl Store {
         .bind(f.publisher.clone())
         .bind(f.review_on.map(|d| d.to_string()))
         .bind(millis(now))
+        .bind(version)
         .execute(&mut **tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -445,15 +433,20 @@ impl Store {
 
     /// Retires a resource (or brings it back): retired resources leave search but keep entries.
     pub async fn set_resource_retired(&self, id: ResourceId, retired: bool, now: Timestamp) -> Result<()> {
-        let done = sqlx::query("UPDATE resources SET retired_at = $2, updated_at = $3 WHERE id = $1")
-            .bind(id.to_string())
-            .bind(retired.then(|| millis(now)))
-            .bind(millis(now))
-            .execute(self.pool())
-            .await?;
+        let mut tx = self.pool().begin().await?;
+        let version = Self::next_catalogue_version(&mut tx).await?;
+        let done =
+            sqlx::query("UPDATE resources SET retired_at = $2, updated_at = $3, indexed_version = $4 WHERE id = $1")
+                .bind(id.to_string())
+                .bind(retired.then(|| millis(now)))
+                .bind(millis(now))
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -497,74 +490,6 @@ impl Store {
             rating: stars.filter(|_| ratings > 0).map(|s| s as f64 / ratings as f64),
             ratings: u64::try_from(ratings).unwrap_or(0),
         }))
-    }
-
-    /// Searches the catalogue: ranked full-text matches on title and summary (titles weigh
-    /// more), filtered, paged. Without search terms, resources come by title.
-    pub async fn search_resources(&self, filter: &ResourceFilter, page: PageRequest) -> Result<Page<ResourceSummary>> {
-        let mut binds: Vec<String> = Vec::new();
-        let mut clauses: Vec<String> = Vec::new();
-        let (from, order) = if filter.terms.is_empty() {
-            ("resources r".to_owned(), "r.title, r.id".to_owned())
-        } else {
-            binds.push(self.backend.search_text(&filter.terms));
-            let (from, matches, rank) = self.backend.resource_search(1);
-            clauses.push(matches);
-            (from, format!("{rank}, r.id"))
-        };
-        if !filter.include_retired {
-            clauses.push("r.retired_at IS NULL".to_owned());
-        }
-        if let Some(k) = filter.kind {
-            binds.push(k.code().to_owned());
-            clauses.push(format!("r.kind = ${}", binds.len()));
-        }
-        if let Some(m) = filter.max_minutes {
-            clauses.push(format!("r.estimated_minutes <= {}", i64::from(m)));
-        }
-        if let Some(l) = filter.level {
-            binds.push(l.code().to_owned());
-            clauses.push(format!(
-                "EXISTS (SELECT 1 FROM resource_levels x WHERE x.resource_id = r.id AND x.level = ${})",
-                binds.len()
-            ));
-        }
-        if let Some(s) = filter.sector {
-            binds.push(s.code().to_owned());
-            clauses.push(format!(
-                "EXISTS (SELECT 1 FROM resource_sectors x WHERE x.resource_id = r.id AND x.sector = ${})",
-                binds.len()
-            ));
-        }
-        if let Some(b) = filter.behaviour.as_deref().map(|b| b.trim().to_lowercase()).filter(|b| !b.is_empty()) {
-            binds.push(b);
-            clauses.push(format!(
-                "EXISTS (SELECT 1 FROM resource_behaviours x WHERE x.resource_id = r.id AND x.behaviour = ${})",
-                binds.len()
-            ));
-        }
-        let filter_sql = if clauses.is_empty() { "1 = 1".to_owned() } else { clauses.join(" AND ") };
-        // Counting every match of a common word costs as much as the search itself; past
-        // SEARCH_COUNT_CAP the page says "more than" instead.
-        let count_sql =
-            format!("SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {filter_sql} LIMIT {SEARCH_COUNT_CAP}) x");
-        let sql = format!("SELECT r.id, r.title, r.summary, r.kind, r.estimated_minutes, r.publisher FROM {from} WHERE {filter_sql} ORDER BY {order}");
-        self.paged(&count_sql, &sql, &binds, page, |row| {
-            let minutes: i64 = row.try_get("estimated_minutes")?;
-            Ok(ResourceSummary {
-                id: id_of(row, "id")?,
-                title: row.try_get("title")?,
-                summary: row.try_get("summary")?,
-                kind: row
-                    .try_get::<String, _>("kind")?
-                    .parse()
-                    .map_err(|e: domain::people::UnknownCode| corrupt("kind")(e.to_string()))?,
-                estimated: EstimatedMinutes::new(u32::try_from(minutes).unwrap_or(0))
-                    .map_err(|e| corrupt("minutes")(e.to_string()))?,
-                publisher: row.try_get("publisher")?,
-            })
-        })
-        .await
     }
 
     /// Rates a resource (1 to 5 stars) with an optional review; rating again replaces it.

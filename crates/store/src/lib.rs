@@ -5,6 +5,7 @@
 //! The few places where the two dialects differ are in [`dialect`].
 
 pub mod accounts;
+mod catalogue;
 mod dialect;
 pub mod hub;
 pub mod learning;
@@ -54,6 +55,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    catalogue: std::sync::Arc<catalogue::Catalogue>,
 }
 
 impl Store {
@@ -81,7 +83,7 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Self { pool, backend })
+        Ok(Self { pool, backend, catalogue: Default::default() })
     }
 
     pub fn backend(&self) -> Backend {
@@ -151,4 +153,10 @@ pub(crate) fn millis(t: jiff::Timestamp) -> i64 {
 
 pub(crate) fn from_millis(ms: i64) -> Result<jiff::Timestamp> {
     jiff::Timestamp::from_millisecond(ms).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Reads a text column holding an id.
+pub(crate) fn id_of<T: FromStr>(row: &sqlx::any::AnyRow, col: &str) -> Result<T> {
+    let s: String = sqlx::Row::try_get(row, col)?;
+    s.parse().map_err(|_| StoreError::Corrupt(format!("{col} is not an id")))
 }

@@ -44,6 +44,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0004_hub.sqlite.sql"),
         postgres: include_str!("../migrations/0004_hub.postgres.sql"),
     },
+    Migration {
+        version: 5,
+        name: "catalogue index",
+        both: include_str!("../migrations/0005_catalogue_index.sql"),
+        sqlite: include_str!("../migrations/0005_catalogue_index.sqlite.sql"),
+        postgres: include_str!("../migrations/0005_catalogue_index.postgres.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {

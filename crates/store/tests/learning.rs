@@ -9,8 +9,8 @@ use domain::learning::{
 use domain::paging::PageRequest;
 use domain::people::import::PersonRecord;
 use domain::people::{Email, Level, PersonName, Sector};
-use goldthread_store::backend_test;
 use goldthread_store::learning::{EntryFields, Evidence, ResourceFields, ResourceFilter};
+use goldthread_store::{backend_test, Store};
 use jiff::civil::Date;
 use jiff::Timestamp;
 use uuid::Uuid;
@@ -152,6 +152,33 @@ backend_test!(search_ranks_titles_first_and_filters, |db| {
     f.title = Title::parse("Finance for first-line managers").unwrap();
     store.update_resource(rid(3), &f, now()).await.unwrap();
     assert_eq!(store.search_resources(&search("finance"), PageRequest::default()).await.unwrap().total, 1);
+});
+
+backend_test!(two_servers_sharing_a_database_search_the_same_catalogue, |db| {
+    // Each server keeps its own search index; a change made through one is found through the
+    // other on its next search, and an index built from scratch agrees with one kept in step.
+    let one = &db.store;
+    let two = Store::connect(&db.url).await.unwrap();
+    let search = |text: &str| ResourceFilter { terms: SearchTerms::parse(text), ..ResourceFilter::default() };
+    assert_eq!(two.search_resources(&search("coaching"), PageRequest::default()).await.unwrap().total, 0);
+    let f = resource("Coaching conversations", "Asking, not telling.", ResourceKind::Video, 20, &[], &["listening"]);
+    one.create_resource(rid(7), &f, None, now()).await.unwrap();
+    assert_eq!(two.search_resources(&search("coaching"), PageRequest::default()).await.unwrap().total, 1);
+    let mut g = f.clone();
+    g.title = Title::parse("Mentoring conversations").unwrap();
+    one.update_resource(rid(7), &g, now()).await.unwrap();
+    assert_eq!(two.search_resources(&search("coaching"), PageRequest::default()).await.unwrap().total, 0);
+    assert_eq!(two.search_resources(&search("mentor"), PageRequest::default()).await.unwrap().total, 1);
+    one.set_resource_retired(rid(7), true, now()).await.unwrap();
+    assert_eq!(two.search_resources(&search("mentor"), PageRequest::default()).await.unwrap().total, 0);
+    let all = ResourceFilter { include_retired: true, behaviour: Some("listening".to_owned()), ..search("mentor") };
+    assert_eq!(two.search_resources(&all, PageRequest::default()).await.unwrap().total, 1, "tags travel too");
+    let three = Store::connect(&db.url).await.unwrap();
+    let fresh = three.search_resources(&all, PageRequest::default()).await.unwrap();
+    let kept = two.search_resources(&all, PageRequest::default()).await.unwrap();
+    assert_eq!(fresh.items, kept.items);
+    two.close().await;
+    three.close().await;
 });
 
 backend_test!(ratings_average_and_replace, |db| {

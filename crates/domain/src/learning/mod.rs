@@ -4,6 +4,7 @@
 mod balance;
 mod evidence;
 pub mod import;
+mod index;
 mod record;
 mod resource;
 mod search;
@@ -11,6 +12,7 @@ mod timer;
 
 pub use balance::{Balance, KindShare};
 pub use evidence::{sniff, EvidenceError, EvidenceType, MAX_EVIDENCE_BYTES};
+pub use index::{CatalogueDoc, CatalogueIndex, Hits, ResourceFilter};
 pub use record::{can_see_entry, Reflection, ReflectionError, TimeSpent, TimeSpentError};
 pub use resource::{Activity, EstimatedMinutes, LearningKind, ResourceKind, Summary, Title};
 pub use search::SearchTerms;

@@ -150,11 +150,7 @@ async fn catalogue(
         p.next = add(p.next);
         p
     });
-    let count = if page.total >= store::learning::SEARCH_COUNT_CAP {
-        format!("More than {}", store::learning::SEARCH_COUNT_CAP)
-    } else {
-        page.total.to_string()
-    };
+    let count = page.total;
     let heading = if filter.terms.is_empty() {
         format!("{count} resources")
     } else {

@@ -1,0 +1,1 @@
+//! Leadership frameworks as data, self-assessment and 360° feedback rules.
