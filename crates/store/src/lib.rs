@@ -7,12 +7,14 @@
 pub mod accounts;
 mod catalogue;
 mod dialect;
+pub mod frameworks;
 pub mod hub;
 pub mod learning;
 mod migrate;
 pub mod people;
 pub mod portfolio;
 pub mod testing;
+pub mod xapi;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -13,6 +13,7 @@ mod ops;
 mod pages;
 mod pdf;
 mod state;
+mod xapi;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -63,6 +64,7 @@ pub fn app(store: Store, config: Config) -> anyhow::Result<Router> {
         Router::new()
             .merge(pages::routes())
             .nest("/api", api::routes())
+            .nest("/xapi", xapi::routes())
             .merge(ops::routes())
             .merge(assets::routes())
             .fallback(pages::not_found),

@@ -2,6 +2,7 @@
 //! the handlers by utoipa, so it cannot drift). Errors are `application/problem+json`.
 //! Authentication is by personal API token only (`Authorization: Bearer`), never by cookie.
 
+pub mod frameworks;
 pub mod hub;
 pub mod learning;
 pub mod organisations;
@@ -212,7 +213,8 @@ pub fn routes() -> Router<AppState> {
                 .merge(organisations::routes())
                 .merge(learning::routes())
                 .merge(hub::routes())
-                .merge(portfolio::routes()),
+                .merge(portfolio::routes())
+                .merge(frameworks::routes()),
         )
         .fallback(api_not_found)
 }

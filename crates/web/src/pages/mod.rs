@@ -1,6 +1,7 @@
 //! Server-rendered pages, one module per capability. Every page works without JavaScript.
 
 mod accounts;
+mod frameworks;
 mod hub;
 mod import;
 mod learning;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(record::routes())
         .merge(hub::routes())
         .merge(portfolio::routes())
+        .merge(frameworks::routes())
 }
 
 /// What every page handler needs besides the person: the CSRF token for its forms and the path

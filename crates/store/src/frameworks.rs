@@ -1,0 +1,1 @@
+//! Frameworks, self-assessments, 360° feedback and development plans.
