@@ -51,6 +51,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0005_catalogue_index.sqlite.sql"),
         postgres: include_str!("../migrations/0005_catalogue_index.postgres.sql"),
     },
+    Migration {
+        version: 7,
+        name: "frameworks",
+        both: include_str!("../migrations/0007_frameworks.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
