@@ -136,6 +136,22 @@ pub enum AdminCommand {
         #[arg(long, default_value = "command line")]
         name: String,
     },
+    /// Issue xAPI LRS credentials to an external system, scoped to one organisation's people;
+    /// prints KEY:SECRET (HTTP Basic) as the last line. Without --read or --write, both.
+    LrsCredentials {
+        /// The organisation's id or code.
+        #[arg(long)]
+        organisation: String,
+        /// Allow reading statements and documents.
+        #[arg(long)]
+        read: bool,
+        /// Allow writing statements and documents.
+        #[arg(long)]
+        write: bool,
+        /// A name for the credentials, to recognise them later (shown as the statements' authority).
+        #[arg(long, default_value = "command line")]
+        label: String,
+    },
 }
 
 pub fn init_tracing(json: bool) {
@@ -383,6 +399,21 @@ async fn run_admin(database: &str, what: AdminCommand) -> anyhow::Result<ExitCod
             };
             let token = web::auth::issue_api_token(&store, person.id, &name, now).await?;
             println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+        AdminCommand::LrsCredentials { organisation, read, write, label } => {
+            let organisation = find_organisation(&store, &organisation).await?;
+            let (read, write) = if read || write { (read, write) } else { (true, true) };
+            let (key, secret) = web::issue_lrs_credentials(&store, organisation, read, write, &label, now).await?;
+            eprintln!(
+                "Credentials for the LRS at /xapi/ ({}): keep the secret now, it is not shown again.",
+                match (read, write) {
+                    (true, true) => "read and write",
+                    (true, false) => "read only",
+                    _ => "write only",
+                }
+            );
+            println!("{key}:{secret}");
             Ok(ExitCode::SUCCESS)
         }
     }

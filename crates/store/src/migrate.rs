@@ -51,6 +51,7 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0005_catalogue_index.sqlite.sql"),
         postgres: include_str!("../migrations/0005_catalogue_index.postgres.sql"),
     },
+    Migration { version: 6, name: "xapi", both: include_str!("../migrations/0006_xapi.sql"), sqlite: "", postgres: "" },
     Migration {
         version: 7,
         name: "frameworks",

@@ -1,1 +1,576 @@
 //! The Learning Record Store: statements, documents, attachments and LRS credentials.
+//!
+//! Statements are validated and completed by the web layer with `domain::xapi`; here they are
+//! stored as JSON text beside the terms they can be found by (see the `xapi_index` table in
+//! migration 6), so that every query form is an index lookup whatever the store's size.
+
+use domain::ids::{OrganisationId, PersonId};
+use jiff::Timestamp;
+use sqlx::{Any, Row, Transaction};
+use uuid::Uuid;
+
+use crate::{from_millis, millis, Result, Store, StoreError};
+
+/// An LRS credential as its organisation's admins see it (never the secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LrsCredential {
+    pub key: String,
+    pub organisation: OrganisationId,
+    pub read: bool,
+    pub write: bool,
+    pub label: String,
+    pub created_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// Whose statements and documents a request may read and write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LrsScope {
+    /// A credential: statements it or its organisation's systems wrote about agents who are not
+    /// goldthread people, and statements about the organisation's people.
+    Organisation(OrganisationId),
+    /// A person's own API token: statements about them.
+    Person(PersonId),
+}
+
+impl LrsScope {
+    /// The documents partition this scope reads and writes.
+    fn owner(self) -> String {
+        match self {
+            Self::Organisation(o) => format!("org:{o}"),
+            Self::Person(p) => format!("person:{p}"),
+        }
+    }
+}
+
+/// A statement ready to store: validated, completed, and with its terms worked out.
+#[derive(Debug, Clone)]
+pub struct NewStatement {
+    pub id: Uuid,
+    pub stored: Timestamp,
+    pub body: String,
+    /// The filter terms (`a:`, `A:`, `v:`, `o:`, `O:`, `r:` prefixed), without duplicates.
+    pub terms: Vec<String>,
+    /// The statement this one voids, for a voiding statement.
+    pub voids: Option<Uuid>,
+    /// The statement its object refers to, when the object is a StatementRef.
+    pub targets: Option<Uuid>,
+    pub person: Option<PersonId>,
+    pub organisation: Option<OrganisationId>,
+    /// Activity definitions the statement carries (id, definition JSON).
+    pub definitions: Vec<(String, String)>,
+}
+
+/// An attachment's content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentContent {
+    pub sha2: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+/// A statement as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredStatement {
+    pub seq: i64,
+    pub id: Uuid,
+    pub voided: bool,
+    pub voids: Option<Uuid>,
+    pub person: Option<PersonId>,
+    pub organisation: Option<OrganisationId>,
+    pub body: String,
+}
+
+/// A query over statements: every term must match.
+#[derive(Debug, Clone)]
+pub struct StatementQuery {
+    pub scope: LrsScope,
+    /// Terms in the order to look them up: the most selective first.
+    pub terms: Vec<String>,
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+    pub ascending: bool,
+    pub limit: u32,
+    /// Only statements stored at or before this sequence number (fixed by a query's first page so
+    /// that its `more` pages stay consistent while statements arrive).
+    pub through_seq: Option<i64>,
+    /// Continue after this sequence number (in the query's order).
+    pub after_seq: Option<i64>,
+}
+
+/// One page of a statement query.
+#[derive(Debug, Clone)]
+pub struct StatementPage {
+    pub statements: Vec<StoredStatement>,
+    /// Whether more statements match after this page.
+    pub more: bool,
+    /// The sequence number this query reads through.
+    pub through_seq: i64,
+}
+
+/// Where a document lives: the resource and the key the specification gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentKey {
+    pub kind: DocumentKind,
+    pub scope: LrsScope,
+    pub activity: String,
+    pub agent: String,
+    /// A registration; empty for none. For a query over all registrations, see `any_registration`.
+    pub registration: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    State,
+    ActivityProfile,
+    AgentProfile,
+}
+
+impl DocumentKind {
+    fn code(self) -> &'static str {
+        match self {
+            Self::State => "state",
+            Self::ActivityProfile => "activity-profile",
+            Self::AgentProfile => "agent-profile",
+        }
+    }
+}
+
+/// A stored document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub id: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+    pub etag: String,
+    pub updated: Timestamp,
+}
+
+fn uuid_of(row: &sqlx::any::AnyRow, col: &str) -> Result<Uuid> {
+    let s: String = row.try_get(col)?;
+    Uuid::parse_str(&s).map_err(|_| StoreError::Corrupt(format!("{col} is not a UUID")))
+}
+
+fn opt<T: std::str::FromStr>(row: &sqlx::any::AnyRow, col: &str) -> Result<Option<T>> {
+    let s: Option<String> = row.try_get(col)?;
+    s.map(|s| s.parse().map_err(|_| StoreError::Corrupt(format!("{col} is not an id")))).transpose()
+}
+
+const STATEMENT_COLUMNS: &str = "s.seq, s.id, s.voided, s.voids, s.person_id, s.organisation_id, s.body";
+
+fn statement_of(row: &sqlx::any::AnyRow) -> Result<StoredStatement> {
+    Ok(StoredStatement {
+        seq: row.try_get("seq")?,
+        id: uuid_of(row, "id")?,
+        voided: row.try_get::<i64, _>("voided")? != 0,
+        voids: opt::<Uuid>(row, "voids")?,
+        person: opt(row, "person_id")?,
+        organisation: opt(row, "organisation_id")?,
+        body: row.try_get("body")?,
+    })
+}
+
+impl Store {
+    // ---------------------------------------------------------------- credentials
+
+    pub async fn create_lrs_credential(&self, credential: &LrsCredential, secret_hash: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO lrs_credentials (key, secret_hash, organisation_id, can_read, can_write, label, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(credential.key.clone())
+        .bind(secret_hash.to_owned())
+        .bind(credential.organisation.to_string())
+        .bind(i64::from(credential.read))
+        .bind(i64::from(credential.write))
+        .bind(credential.label.clone())
+        .bind(millis(credential.created_at))
+        .execute(self.pool())
+        .await
+        .map_err(|e| StoreError::conflict_as(e, "credential key"))?;
+        Ok(())
+    }
+
+    fn credential_of(row: &sqlx::any::AnyRow) -> Result<LrsCredential> {
+        Ok(LrsCredential {
+            key: row.try_get("key")?,
+            organisation: crate::id_of(row, "organisation_id")?,
+            read: row.try_get::<i64, _>("can_read")? != 0,
+            write: row.try_get::<i64, _>("can_write")? != 0,
+            label: row.try_get("label")?,
+            created_at: from_millis(row.try_get("created_at")?)?,
+            revoked_at: row.try_get::<Option<i64>, _>("revoked_at")?.map(from_millis).transpose()?,
+        })
+    }
+
+    /// A credential and its secret's hash, by key.
+    pub async fn lrs_credential(&self, key: &str) -> Result<Option<(LrsCredential, String)>> {
+        let row = sqlx::query(
+            "SELECT key, secret_hash, organisation_id, can_read, can_write, label, created_at, revoked_at \
+             FROM lrs_credentials WHERE key = $1",
+        )
+        .bind(key.to_owned())
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| Ok((Self::credential_of(&r)?, r.try_get("secret_hash")?))).transpose()
+    }
+
+    /// An organisation's credentials, newest first.
+    pub async fn lrs_credentials(&self, organisation: OrganisationId) -> Result<Vec<LrsCredential>> {
+        let rows = sqlx::query(
+            "SELECT key, organisation_id, can_read, can_write, label, created_at, revoked_at \
+             FROM lrs_credentials WHERE organisation_id = $1 ORDER BY created_at DESC, key",
+        )
+        .bind(organisation.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(Self::credential_of).collect()
+    }
+
+    /// Revokes one of an organisation's credentials; it stops working at once.
+    pub async fn revoke_lrs_credential(&self, organisation: OrganisationId, key: &str, now: Timestamp) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE lrs_credentials SET revoked_at = $3 WHERE key = $1 AND organisation_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(key.to_owned())
+        .bind(organisation.to_string())
+        .bind(millis(now))
+        .execute(self.pool())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    /// Statements with these ids, whatever their scope (for the conflict check on a re-sent id
+    /// and for checking what a voiding statement targets).
+    pub async fn statements_by_id(&self, ids: &[Uuid]) -> Result<Vec<StoredStatement>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("SELECT {STATEMENT_COLUMNS} FROM xapi_statements s WHERE s.id IN ({})", marks.join(", "));
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(id.to_string());
+            }
+            for row in q.fetch_all(self.pool()).await? {
+                out.push(statement_of(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stores statements and their attachments in one transaction: all or none.
+    pub async fn insert_statements(
+        &self,
+        statements: &[NewStatement],
+        attachments: &[AttachmentContent],
+    ) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        for a in attachments {
+            sqlx::query(
+                "INSERT INTO xapi_attachments (sha2, content_type, content) VALUES ($1, $2, $3) ON CONFLICT (sha2) DO NOTHING",
+            )
+            .bind(a.sha2.clone())
+            .bind(a.content_type.clone())
+            .bind(a.content.clone())
+            .execute(&mut *tx)
+            .await?;
+        }
+        for s in statements {
+            Self::insert_statement(&mut tx, s).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn insert_statement(tx: &mut Transaction<'_, Any>, s: &NewStatement) -> Result<()> {
+        let seq: i64 = sqlx::query_scalar(
+            "INSERT INTO xapi_statements (id, stored, organisation_id, person_id, voids, body) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq",
+        )
+        .bind(s.id.to_string())
+        .bind(millis(s.stored))
+        .bind(s.organisation.map(|o| o.to_string()))
+        .bind(s.person.map(|p| p.to_string()))
+        .bind(s.voids.map(|v| v.to_string()))
+        .bind(s.body.clone())
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| StoreError::conflict_as(e, "statement id"))?;
+        for chunk in s.terms.chunks(200) {
+            let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, $1)", i + 2)).collect();
+            let sql = format!(
+                "INSERT INTO xapi_index (term, statement_seq) VALUES {} ON CONFLICT DO NOTHING",
+                values.join(", ")
+            );
+            let mut q = sqlx::query(&sql).bind(seq);
+            for t in chunk {
+                q = q.bind(t.clone());
+            }
+            q.execute(&mut **tx).await?;
+        }
+        if let Some(target) = s.targets {
+            // The targeted statement's terms are this one's too (applied recursively, since the
+            // target already carries its own target's).
+            sqlx::query(
+                "INSERT INTO xapi_index (term, statement_seq) SELECT i.term, $1 FROM xapi_index i \
+                 JOIN xapi_statements t ON t.seq = i.statement_seq WHERE t.id = $2 ON CONFLICT DO NOTHING",
+            )
+            .bind(seq)
+            .bind(target.to_string())
+            .execute(&mut **tx)
+            .await?;
+        }
+        if let Some(target) = s.voids {
+            sqlx::query("UPDATE xapi_statements SET voided = 1 WHERE id = $1 AND voids IS NULL")
+                .bind(target.to_string())
+                .execute(&mut **tx)
+                .await?;
+        }
+        for (id, definition) in &s.definitions {
+            sqlx::query(
+                "INSERT INTO xapi_activities (id, definition) VALUES ($1, $2) \
+                 ON CONFLICT (id) DO UPDATE SET definition = excluded.definition",
+            )
+            .bind(id.clone())
+            .bind(definition.clone())
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    fn scope_clause(scope: LrsScope, n: usize) -> String {
+        match scope {
+            LrsScope::Organisation(_) => format!(
+                "((s.person_id IS NULL AND s.organisation_id = ${n}) OR s.person_id IN (SELECT p.id FROM people p WHERE p.organisation_id = ${n}))"
+            ),
+            LrsScope::Person(_) => format!("s.person_id = ${n}"),
+        }
+    }
+
+    fn scope_value(scope: LrsScope) -> String {
+        match scope {
+            LrsScope::Organisation(o) => o.to_string(),
+            LrsScope::Person(p) => p.to_string(),
+        }
+    }
+
+    /// One statement by id within a scope, voided or not (the caller decides what to show).
+    pub async fn statement(&self, scope: LrsScope, id: Uuid) -> Result<Option<StoredStatement>> {
+        let sql = format!(
+            "SELECT {STATEMENT_COLUMNS} FROM xapi_statements s WHERE s.id = $1 AND {}",
+            Self::scope_clause(scope, 2)
+        );
+        let row =
+            sqlx::query(&sql).bind(id.to_string()).bind(Self::scope_value(scope)).fetch_optional(self.pool()).await?;
+        row.as_ref().map(statement_of).transpose()
+    }
+
+    /// The highest sequence number stored so far.
+    pub async fn last_statement_seq(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(seq) FROM xapi_statements")
+            .fetch_one(self.pool())
+            .await?
+            .unwrap_or(0))
+    }
+
+    /// A page of statements matching a query, voided statements left out, in stored order.
+    pub async fn query_statements(&self, q: &StatementQuery) -> Result<StatementPage> {
+        let through = match q.through_seq {
+            Some(t) => t,
+            None => self.last_statement_seq().await?,
+        };
+        let mut binds: Vec<Bind> = Vec::new();
+        let mut clauses = vec!["s.voided = 0".to_owned()];
+        binds.push(Bind::Int(through));
+        clauses.push(format!("s.seq <= ${}", binds.len()));
+        binds.push(Bind::Text(Self::scope_value(q.scope)));
+        clauses.push(Self::scope_clause(q.scope, binds.len()));
+        if let Some(since) = q.since {
+            binds.push(Bind::Int(millis(since)));
+            clauses.push(format!("s.stored > ${}", binds.len()));
+        }
+        if let Some(until) = q.until {
+            binds.push(Bind::Int(millis(until)));
+            clauses.push(format!("s.stored <= ${}", binds.len()));
+        }
+        if let Some(after) = q.after_seq {
+            binds.push(Bind::Int(after));
+            clauses.push(format!("s.seq {} ${}", if q.ascending { ">" } else { "<" }, binds.len()));
+        }
+        let order = if q.ascending { "ASC" } else { "DESC" };
+        let limit = i64::from(q.limit) + 1;
+        let sql = match q.terms.split_first() {
+            None => format!(
+                "SELECT {STATEMENT_COLUMNS} FROM xapi_statements s WHERE {} ORDER BY s.seq {order} LIMIT {limit}",
+                clauses.join(" AND ")
+            ),
+            Some((first, rest)) => {
+                binds.push(Bind::Text(first.clone()));
+                let lead = binds.len();
+                for t in rest {
+                    binds.push(Bind::Text(t.clone()));
+                    clauses.push(format!(
+                        "EXISTS (SELECT 1 FROM xapi_index x WHERE x.term = ${} AND x.statement_seq = s.seq)",
+                        binds.len()
+                    ));
+                }
+                format!(
+                    "SELECT {STATEMENT_COLUMNS} FROM xapi_index i JOIN xapi_statements s ON s.seq = i.statement_seq \
+                     WHERE i.term = ${lead} AND {} ORDER BY i.statement_seq {order} LIMIT {limit}",
+                    clauses.join(" AND ")
+                )
+            }
+        };
+        let mut query = sqlx::query(&sql);
+        for b in &binds {
+            query = match b {
+                Bind::Int(i) => query.bind(*i),
+                Bind::Text(t) => query.bind(t.clone()),
+            };
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        let mut statements = rows.iter().map(statement_of).collect::<Result<Vec<_>>>()?;
+        let more = statements.len() > q.limit as usize;
+        statements.truncate(q.limit as usize);
+        Ok(StatementPage { statements, more, through_seq: through })
+    }
+
+    /// Attachment contents by SHA-2.
+    pub async fn attachments(&self, sha2: &[String]) -> Result<Vec<AttachmentContent>> {
+        let mut out = Vec::new();
+        for s in sha2 {
+            let row = sqlx::query("SELECT sha2, content_type, content FROM xapi_attachments WHERE sha2 = $1")
+                .bind(s.clone())
+                .fetch_optional(self.pool())
+                .await?;
+            if let Some(r) = row {
+                out.push(AttachmentContent {
+                    sha2: r.try_get("sha2")?,
+                    content_type: r.try_get("content_type")?,
+                    content: r.try_get("content")?,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The canonical definition the store holds for an activity.
+    pub async fn activity_definition(&self, id: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT definition FROM xapi_activities WHERE id = $1")
+            .bind(id.to_owned())
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    // ---------------------------------------------------------------- documents
+
+    pub async fn document(&self, key: &DocumentKey, id: &str) -> Result<Option<Document>> {
+        let row = sqlx::query(
+            "SELECT doc_id, content_type, content, etag, updated FROM xapi_documents \
+             WHERE kind = $1 AND owner = $2 AND activity_id = $3 AND agent_key = $4 AND registration = $5 AND doc_id = $6",
+        )
+        .bind(key.kind.code())
+        .bind(key.scope.owner())
+        .bind(key.activity.clone())
+        .bind(key.agent.clone())
+        .bind(key.registration.clone())
+        .bind(id.to_owned())
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| {
+            Ok(Document {
+                id: r.try_get("doc_id")?,
+                content_type: r.try_get("content_type")?,
+                content: r.try_get("content")?,
+                etag: r.try_get("etag")?,
+                updated: from_millis(r.try_get("updated")?)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// The ids of the documents under a key, optionally only those updated after `since`.
+    pub async fn document_ids(&self, key: &DocumentKey, since: Option<Timestamp>) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT doc_id FROM xapi_documents WHERE kind = $1 AND owner = $2 AND activity_id = $3 AND agent_key = $4 \
+             AND registration = $5 AND updated > $6 ORDER BY doc_id",
+        )
+        .bind(key.kind.code())
+        .bind(key.scope.owner())
+        .bind(key.activity.clone())
+        .bind(key.agent.clone())
+        .bind(key.registration.clone())
+        .bind(since.map_or(i64::MIN, millis))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Writes a document (creating or replacing it).
+    pub async fn put_document(&self, key: &DocumentKey, doc: &Document) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        Self::delete_documents_in(&mut tx, key, Some(&doc.id)).await?;
+        sqlx::query(
+            "INSERT INTO xapi_documents (kind, owner, activity_id, agent_key, registration, doc_id, content_type, content, etag, updated) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(key.kind.code())
+        .bind(key.scope.owner())
+        .bind(key.activity.clone())
+        .bind(key.agent.clone())
+        .bind(key.registration.clone())
+        .bind(doc.id.clone())
+        .bind(doc.content_type.clone())
+        .bind(doc.content.clone())
+        .bind(doc.etag.clone())
+        .bind(millis(doc.updated))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes one document, or (with no id) every document under the key; for state documents
+    /// with no registration given, every registration's. Returns how many went.
+    pub async fn delete_documents(&self, key: &DocumentKey, id: Option<&str>) -> Result<u64> {
+        let mut tx = self.pool().begin().await?;
+        let n = Self::delete_documents_in(&mut tx, key, id).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    async fn delete_documents_in(tx: &mut Transaction<'_, Any>, key: &DocumentKey, id: Option<&str>) -> Result<u64> {
+        let mut sql =
+            "DELETE FROM xapi_documents WHERE kind = $1 AND owner = $2 AND activity_id = $3 AND agent_key = $4"
+                .to_owned();
+        let all_registrations = id.is_none() && key.registration.is_empty();
+        if !all_registrations {
+            sql.push_str(" AND registration = $5");
+        }
+        if id.is_some() {
+            sql.push_str(" AND doc_id = $6");
+        }
+        let mut q = sqlx::query(&sql)
+            .bind(key.kind.code())
+            .bind(key.scope.owner())
+            .bind(key.activity.clone())
+            .bind(key.agent.clone());
+        if !all_registrations {
+            q = q.bind(key.registration.clone());
+        }
+        if let Some(id) = id {
+            q = q.bind(id.to_owned());
+        }
+        Ok(q.execute(&mut **tx).await?.rows_affected())
+    }
+}
+
+enum Bind {
+    Int(i64),
+    Text(String),
+}

@@ -245,6 +245,13 @@ impl TestApp {
         goldthread_web::issue_api_token(&self.store, person, "tests", Timestamp::now()).await.unwrap()
     }
 
+    /// LRS credentials (key, secret) for HTTP Basic, scoped to an organisation.
+    pub async fn lrs_credentials(&self, organisation: OrganisationId, read: bool, write: bool) -> (String, String) {
+        goldthread_web::issue_lrs_credentials(&self.store, organisation, read, write, "tests", Timestamp::now())
+            .await
+            .unwrap()
+    }
+
     pub async fn api_get(&self, token: &str, path: &str) -> reqwest::Response {
         reqwest::Client::new().get(self.url(path)).bearer_auth(token).send().await.unwrap()
     }

@@ -1,0 +1,83 @@
+-- The Learning Record Store (xAPI 1.0.3).
+
+-- Credentials an organisation admin issues to an external system: HTTP Basic key and secret (the
+-- secret kept as its SHA-256), scoped to the organisation's people, to reading, writing or both.
+CREATE TABLE lrs_credentials (
+    key TEXT PRIMARY KEY,
+    secret_hash TEXT NOT NULL,
+    organisation_id TEXT NOT NULL REFERENCES organisations(id),
+    can_read BIGINT NOT NULL,
+    can_write BIGINT NOT NULL,
+    label TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    revoked_at BIGINT
+);
+CREATE INDEX lrs_credentials_org ON lrs_credentials(organisation_id);
+
+-- Statements as stored (JSON text with id, stored, authority and version set). `seq` orders them
+-- and pages queries; `person_id` is the goldthread person the actor is, when known;
+-- `organisation_id` is the organisation whose credential wrote it.
+CREATE TABLE xapi_statements (
+    seq {{serial_pk}},
+    id TEXT NOT NULL UNIQUE,
+    stored BIGINT NOT NULL,
+    organisation_id TEXT,
+    person_id TEXT,
+    voided BIGINT NOT NULL DEFAULT 0,
+    voids TEXT,
+    body TEXT NOT NULL
+);
+CREATE INDEX xapi_statements_stored ON xapi_statements(stored);
+CREATE INDEX xapi_statements_person ON xapi_statements(person_id, seq);
+CREATE INDEX xapi_statements_org ON xapi_statements(organisation_id, seq);
+
+-- What each statement can be found by, one row per filter value, prefixed by the filter:
+-- a: an agent as actor or object, A: any agent the statement relates (related_agents),
+-- v: the verb, o: the object activity, O: any activity (related_activities), r: the registration.
+-- A statement whose object is a StatementRef also carries its target's rows, so the filter
+-- conditions for StatementRefs (Communication 2.1.3.s3) hold recursively by construction.
+CREATE TABLE xapi_index (
+    term TEXT NOT NULL,
+    statement_seq BIGINT NOT NULL,
+    PRIMARY KEY (term, statement_seq)
+);
+CREATE INDEX xapi_index_statement ON xapi_index(statement_seq);
+
+-- Attachment contents, by their SHA-2 (shared between statements that carry the same file).
+CREATE TABLE xapi_attachments (
+    sha2 TEXT PRIMARY KEY,
+    content_type TEXT NOT NULL,
+    content {{blob}} NOT NULL
+);
+
+-- The canonical definition of each activity: the latest one a statement carried.
+CREATE TABLE xapi_activities (
+    id TEXT PRIMARY KEY,
+    definition TEXT NOT NULL
+);
+
+-- State, activity profile and agent profile documents. `owner` keeps one organisation's
+-- documents apart from another's; empty strings stand for "not part of this key".
+CREATE TABLE xapi_documents (
+    kind TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    activity_id TEXT NOT NULL,
+    agent_key TEXT NOT NULL,
+    registration TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    content {{blob}} NOT NULL,
+    etag TEXT NOT NULL,
+    updated BIGINT NOT NULL,
+    PRIMARY KEY (kind, owner, activity_id, agent_key, registration, doc_id)
+);
+CREATE INDEX xapi_documents_agent ON xapi_documents(agent_key);
+
+-- Erasures on request: when, by whom, and how much was removed; nothing of the agent.
+CREATE TABLE xapi_erasures (
+    seq {{serial_pk}},
+    erased_at BIGINT NOT NULL,
+    erased_by TEXT,
+    statements BIGINT NOT NULL,
+    documents BIGINT NOT NULL
+);

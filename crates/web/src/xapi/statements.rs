@@ -1,0 +1,597 @@
+//! The Statement resource (Communication 2.1): PUT, POST and GET, with attachments.
+
+use std::collections::{BTreeSet, HashMap};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use domain::xapi::{
+    format_statement, parse_agent_filter, parse_timestamp, parse_uuid, same_statement, validate_statement,
+    validate_statements, AcceptLanguage, Actor, Format, Ifi, Statement, StatementObject, SIGNATURE_USAGE_TYPE,
+};
+use jiff::Timestamp;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256, Sha384, Sha512};
+use store::xapi::{AttachmentContent, NewStatement, StatementQuery, StoredStatement};
+use uuid::Uuid;
+
+use super::auth::Caller;
+use super::multipart::{self, Part};
+use super::{param, parameters, XapiError, XapiResult};
+use crate::state::AppState;
+
+/// The most statements one GET returns (also what `limit=0` asks for).
+const MAX_LIMIT: u32 = 500;
+
+const GET_PARAMETERS: &[&str] = &[
+    "statementId",
+    "voidedStatementId",
+    "agent",
+    "verb",
+    "activity",
+    "registration",
+    "related_activities",
+    "related_agents",
+    "since",
+    "until",
+    "limit",
+    "format",
+    "attachments",
+    "ascending",
+    "cursor",
+];
+
+// ---------------------------------------------------------------- writing
+
+/// A request body read into statements JSON and attachment parts.
+fn read_body(headers: &HeaderMap, body: &Bytes) -> XapiResult<(Value, Vec<Part>)> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let (json_bytes, parts) = if content_type.to_ascii_lowercase().starts_with("multipart/mixed") {
+        let boundary = multipart::boundary(content_type)
+            .ok_or_else(|| XapiError::bad("a multipart/mixed body needs a boundary"))?;
+        let mut parts = multipart::parse(body, &boundary)?;
+        if parts.is_empty() {
+            return Err(XapiError::bad("the multipart/mixed body has no parts"));
+        }
+        let first = parts.remove(0);
+        if !first.header("content-type").is_some_and(|t| t.to_ascii_lowercase().starts_with("application/json")) {
+            return Err(XapiError::bad(
+                "the first part of a multipart/mixed body must be the statements, as application/json",
+            ));
+        }
+        (first.body, parts)
+    } else if content_type.is_empty() || content_type.to_ascii_lowercase().starts_with("application/json") {
+        (body.to_vec(), Vec::new())
+    } else {
+        return Err(XapiError::bad(format!(
+            "statements are sent as application/json, or multipart/mixed with attachments, not {content_type:?}"
+        )));
+    };
+    let value: Value = serde_json::from_slice(&json_bytes)
+        .map_err(|e| XapiError::bad(format!("the statements are not valid JSON: {e}")))?;
+    Ok((value, parts))
+}
+
+fn hash_matches(sha2: &str, content: &[u8]) -> bool {
+    let sha2 = sha2.to_ascii_lowercase();
+    match sha2.len() {
+        64 => hex::encode(Sha256::digest(content)) == sha2,
+        96 => hex::encode(Sha384::digest(content)) == sha2,
+        128 => hex::encode(Sha512::digest(content)) == sha2,
+        _ => false,
+    }
+}
+
+/// Pairs each attachment a statement declares without a `fileUrl` with a part of the body, and
+/// refuses parts that no statement declares (Communication 1.5.2).
+fn attachments_of(statements: &[Statement], parts: Vec<Part>) -> XapiResult<Vec<AttachmentContent>> {
+    let mut by_hash: HashMap<String, Part> = HashMap::new();
+    for p in parts {
+        let sha2 = p
+            .header("x-experience-api-hash")
+            .ok_or_else(|| XapiError::bad("every attachment part needs an X-Experience-API-Hash header"))?
+            .to_ascii_lowercase();
+        if !hash_matches(&sha2, &p.body) {
+            return Err(XapiError::bad(format!("the attachment part with hash {sha2} does not have that SHA-2")));
+        }
+        by_hash.insert(sha2, p);
+    }
+    let mut declared: BTreeSet<String> = BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, s) in statements.iter().enumerate() {
+        for (j, a) in s.attachments().iter().enumerate() {
+            let sha2 = a.sha2.to_ascii_lowercase();
+            declared.insert(sha2.clone());
+            match by_hash.get(&sha2) {
+                Some(p) => {
+                    if a.usage_type.as_str() == SIGNATURE_USAGE_TYPE {
+                        check_signature(s, &p.body, i)?;
+                    }
+                    if !out.iter().any(|c: &AttachmentContent| c.sha2 == sha2) {
+                        out.push(AttachmentContent {
+                            sha2,
+                            content_type: a.content_type.clone(),
+                            content: p.body.clone(),
+                        });
+                    }
+                }
+                None if a.file_url.is_some() => {}
+                None => {
+                    return Err(XapiError::bad(format!(
+                        "statement {i}: attachments[{j}] has no fileUrl, so its content must be sent as a part of a multipart/mixed body with X-Experience-API-Hash {sha2}"
+                    )))
+                }
+            }
+        }
+    }
+    if let Some(extra) = by_hash.keys().find(|h| !declared.contains(*h)) {
+        return Err(XapiError::bad(format!("the attachment part with hash {extra} is not declared by any statement")));
+    }
+    Ok(out)
+}
+
+/// A signed statement (Data 2.6): the signature part is a JWS in compact form whose payload is
+/// the statement itself, as sent but without its signature attachment, signed with RS256,
+/// RS384 or RS512. The payload is compared with the statement; the RSA signature itself is not
+/// verified (no key infrastructure is configured), which the specification leaves to the LRS.
+fn check_signature(statement: &Statement, jws: &[u8], index: usize) -> XapiResult<()> {
+    let bad = |why: &str| XapiError::bad(format!("statement {index}: the signature {why}"));
+    let text = std::str::from_utf8(jws).map_err(|_| bad("is not a JWS in compact form"))?.trim();
+    let segments: Vec<&str> = text.split('.').collect();
+    let [head, payload, signature] = segments.as_slice() else {
+        return Err(bad("is not a JWS in compact form (three base64url parts)"));
+    };
+    let decode = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s.trim_end_matches('='));
+    let head: Value = decode(head)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or_else(|| bad("header is not base64url-encoded JSON"))?;
+    match head.get("alg").and_then(Value::as_str) {
+        Some("RS256" | "RS384" | "RS512") => {}
+        _ => return Err(bad("must use RS256, RS384 or RS512")),
+    }
+    if decode(signature).map_or(true, |s| s.is_empty()) {
+        return Err(bad("has no signature value"));
+    }
+    let payload: Value = decode(payload)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or_else(|| bad("payload is not base64url-encoded JSON"))?;
+    let signed = validate_statement(&payload).map_err(|e| bad(&format!("payload is not a valid statement ({e})")))?;
+    let mut original = statement.json().clone();
+    if let Some(list) = original.get_mut("attachments").and_then(Value::as_array_mut) {
+        list.retain(|a| a.get("usageType").and_then(Value::as_str) != Some(SIGNATURE_USAGE_TYPE));
+        if list.is_empty() {
+            if let Some(map) = original.as_object_mut() {
+                map.remove("attachments");
+            }
+        }
+    }
+    let original = validate_statement(&original).map_err(|e| bad(&format!("leaves an invalid statement ({e})")))?;
+    if !same_statement(&original, &signed) {
+        return Err(bad("payload does not match the statement"));
+    }
+    Ok(())
+}
+
+/// The goldthread person a statement's actor is, if any, by mbox or by an account on this
+/// server whose name is the person's id.
+async fn person_of(state: &AppState, statement: &Statement) -> XapiResult<Option<store::people::Person>> {
+    let Actor::Agent(agent) = statement.actor() else { return Ok(None) };
+    match &agent.ifi {
+        Ifi::Mbox(m) => {
+            let address = m.as_str().trim_start_matches("mailto:");
+            let Ok(email) = domain::people::Email::parse(address) else { return Ok(None) };
+            Ok(state.store.person_by_email(&email).await?)
+        }
+        Ifi::Account(a)
+            if a.home_page.as_str().trim_end_matches('/') == state.config.base_url.trim_end_matches('/') =>
+        {
+            match a.name.parse() {
+                Ok(id) => Ok(state.store.person(id).await?),
+                Err(_) => Ok(None),
+            }
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The terms a statement is found by (see migration 6).
+fn terms(s: &Statement) -> Vec<String> {
+    let mut t = BTreeSet::new();
+    for ifi in s.agent_identifiers(false) {
+        for k in ifi.match_keys() {
+            t.insert(format!("a:{k}"));
+            t.insert(format!("A:{k}"));
+        }
+    }
+    for ifi in s.agent_identifiers(true) {
+        for k in ifi.match_keys() {
+            t.insert(format!("A:{k}"));
+        }
+    }
+    t.insert(format!("v:{}", s.verb().id.as_str()));
+    for a in s.activity_ids(false) {
+        t.insert(format!("o:{}", a.as_str()));
+        t.insert(format!("O:{}", a.as_str()));
+    }
+    for a in s.activity_ids(true) {
+        t.insert(format!("O:{}", a.as_str()));
+    }
+    if let Some(r) = s.context().and_then(|c| c.registration) {
+        t.insert(format!("r:{r}"));
+    }
+    t.into_iter().collect()
+}
+
+/// Activity definitions a statement carries, as JSON text by activity id.
+fn definitions(json: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut take = |a: &Value| {
+        if let (Some(id), Some(d)) = (a.get("id").and_then(Value::as_str), a.get("definition")) {
+            if a.get("objectType").and_then(Value::as_str).is_none_or(|t| t == "Activity") {
+                out.push((id.to_owned(), d.to_string()));
+            }
+        }
+    };
+    if let Some(o) = json.get("object") {
+        take(o);
+    }
+    if let Some(ca) = json.get("context").and_then(|c| c.get("contextActivities")).and_then(Value::as_object) {
+        for list in ca.values() {
+            match list {
+                Value::Array(items) => items.iter().for_each(&mut take),
+                one => take(one),
+            }
+        }
+    }
+    out
+}
+
+/// Validates, checks and stores statements; returns every id in the order sent (Communication
+/// 2.1.2: an identical re-send is accepted without a duplicate, a different one is a conflict).
+async fn write(
+    state: &AppState,
+    caller: &Caller,
+    value: &Value,
+    parts: Vec<Part>,
+    put_id: Option<Uuid>,
+) -> XapiResult<Vec<Uuid>> {
+    caller.must_write()?;
+    let statements = validate_statements(value).map_err(|e| XapiError::bad(e.to_string()))?;
+    if let Some(id) = put_id {
+        if !value.is_object() {
+            return Err(XapiError::bad("PUT stores one statement: send an object, not an array"));
+        }
+        if statements[0].id().is_some_and(|given| given != id) {
+            return Err(XapiError::bad("the statement's id differs from the statementId parameter"));
+        }
+    }
+    let attachments = attachments_of(&statements, parts)?;
+    let now = Timestamp::now();
+    let mut ids = Vec::with_capacity(statements.len());
+    for s in &statements {
+        ids.push(s.id().or(put_id).unwrap_or_else(Uuid::new_v4));
+    }
+    // Identical re-sends are skipped; different ones refuse the whole request.
+    let existing: HashMap<Uuid, StoredStatement> =
+        state.store.statements_by_id(&ids).await?.into_iter().map(|s| (s.id, s)).collect();
+    let mut fresh = vec![true; statements.len()];
+    for (i, s) in statements.iter().enumerate() {
+        if let Some(old) = existing.get(&ids[i]) {
+            let old_statement = serde_json::from_str::<Value>(&old.body)
+                .ok()
+                .and_then(|v| validate_statement(&v).ok())
+                .ok_or_else(|| XapiError::conflict(format!("a statement with id {} is already stored", ids[i])))?;
+            if !same_statement(&old_statement, s) {
+                return Err(XapiError::conflict(format!(
+                    "a different statement with id {} is already stored; statements cannot be changed, only voided",
+                    ids[i]
+                )));
+            }
+            fresh[i] = false;
+        }
+    }
+    // A voiding statement may not target a voiding statement (Data 2.3.2).
+    let targets: Vec<Uuid> = statements.iter().filter_map(Statement::voided_statement).collect();
+    if !targets.is_empty() {
+        let stored: HashMap<Uuid, StoredStatement> =
+            state.store.statements_by_id(&targets).await?.into_iter().map(|s| (s.id, s)).collect();
+        for t in &targets {
+            let in_batch =
+                statements.iter().zip(&ids).find(|(_, id)| *id == t).map(|(s, _)| s.voided_statement().is_some());
+            if stored.get(t).is_some_and(|s| s.voids.is_some()) || in_batch == Some(true) {
+                return Err(XapiError::bad(format!(
+                    "statement {t} is itself a voiding statement, and a voiding statement cannot be voided"
+                )));
+            }
+        }
+    }
+    let mut batch = Vec::new();
+    for ((s, id), fresh) in statements.into_iter().zip(&ids).zip(fresh) {
+        if !fresh {
+            continue;
+        }
+        let person = person_of(state, &s).await?;
+        if let (Some(p), Some(org)) = (&person, caller.organisation) {
+            if p.organisation.as_ref().map(|o| o.id) != Some(org) {
+                return Err(XapiError::forbidden(
+                    "this credential may write statements only about its own organisation's people",
+                ));
+            }
+        }
+        let targets = match s.object() {
+            StatementObject::StatementRef(t) => Some(*t),
+            _ => None,
+        };
+        let voids = s.voided_statement();
+        let complete = s.complete_for_storage(*id, now, &caller.authority);
+        let json = complete.json();
+        batch.push(NewStatement {
+            id: *id,
+            stored: now,
+            body: json.to_string(),
+            terms: terms(&complete),
+            voids,
+            targets,
+            person: person.map(|p| p.id),
+            organisation: caller.organisation,
+            definitions: definitions(json),
+        });
+    }
+    if !batch.is_empty() {
+        state.store.insert_statements(&batch, &attachments).await.map_err(|e| match e {
+            store::StoreError::Conflict(_) => {
+                XapiError::conflict("a statement with one of those ids was stored at the same moment")
+            }
+            other => other.into(),
+        })?;
+    }
+    Ok(ids)
+}
+
+pub async fn put(
+    State(state): State<AppState>,
+    caller: Caller,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> XapiResult<StatusCode> {
+    let pairs = parameters(&uri, &["statementId"])?;
+    let id = param(&pairs, "statementId").ok_or_else(|| XapiError::bad("PUT needs the statementId parameter"))?;
+    let id = parse_uuid(id).ok_or_else(|| XapiError::bad(format!("statementId {id:?} is not a UUID")))?;
+    let (value, parts) = read_body(&headers, &body)?;
+    write(&state, &caller, &value, parts, Some(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn post(
+    State(state): State<AppState>,
+    caller: Caller,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> XapiResult<Response> {
+    parameters(&uri, &[])?;
+    let (value, parts) = read_body(&headers, &body)?;
+    let ids = write(&state, &caller, &value, parts, None).await?;
+    Ok(axum::Json(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()).into_response())
+}
+
+// ---------------------------------------------------------------- reading
+
+fn flag(pairs: &[(String, String)], name: &str) -> XapiResult<bool> {
+    match param(pairs, name) {
+        None => Ok(false),
+        Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        Some(v) => Err(XapiError::bad(format!("{name} must be true or false, not {v:?}"))),
+    }
+}
+
+fn timestamp(pairs: &[(String, String)], name: &str) -> XapiResult<Option<Timestamp>> {
+    param(pairs, name).map(|v| parse_timestamp(v).map_err(|e| XapiError::bad(format!("{name}: {e}")))).transpose()
+}
+
+fn iri_param(pairs: &[(String, String)], name: &str) -> XapiResult<Option<String>> {
+    param(pairs, name)
+        .map(|v| {
+            domain::xapi::Iri::parse(v)
+                .map(|i| i.as_str().to_owned())
+                .map_err(|e| XapiError::bad(format!("{name}: {e}")))
+        })
+        .transpose()
+}
+
+/// Statements in the requested format, with the activity definitions canonical format needs.
+async fn render(
+    state: &AppState,
+    stored: &[StoredStatement],
+    format: Format,
+    languages: &AcceptLanguage,
+) -> XapiResult<Vec<Value>> {
+    let statements: Vec<Statement> = stored
+        .iter()
+        .map(|s| {
+            serde_json::from_str::<Value>(&s.body)
+                .ok()
+                .and_then(|v| validate_statement(&v).ok())
+                .ok_or_else(|| XapiError::from(store::StoreError::Corrupt(format!("statement {}", s.id))))
+        })
+        .collect::<XapiResult<_>>()?;
+    let mut definitions: HashMap<String, Value> = HashMap::new();
+    if format == Format::Canonical {
+        for s in &statements {
+            for a in s.activity_ids(true) {
+                if !definitions.contains_key(a.as_str()) {
+                    if let Some(d) = state.store.activity_definition(a.as_str()).await? {
+                        if let Ok(v) = serde_json::from_str(&d) {
+                            definitions.insert(a.as_str().to_owned(), v);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let lookup = |id: &str| definitions.get(id).cloned();
+    Ok(statements.iter().map(|s| format_statement(s, format, languages, &lookup)).collect())
+}
+
+/// The response: JSON, or multipart/mixed with the attachments when they were asked for.
+async fn respond(
+    state: &AppState,
+    body: Value,
+    stored: &[StoredStatement],
+    with_attachments: bool,
+    mut headers: HeaderMap,
+) -> XapiResult<Response> {
+    if !with_attachments {
+        return Ok((headers, axum::Json(body)).into_response());
+    }
+    let mut hashes: Vec<String> = Vec::new();
+    for s in stored {
+        let v: Value = serde_json::from_str(&s.body).unwrap_or(Value::Null);
+        for a in v.get("attachments").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(h) = a.get("sha2").and_then(Value::as_str) {
+                if !hashes.iter().any(|x| x.eq_ignore_ascii_case(h)) {
+                    hashes.push(h.to_ascii_lowercase());
+                }
+            }
+        }
+    }
+    let mut parts = vec![Part {
+        headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+        body: body.to_string().into_bytes(),
+    }];
+    for a in state.store.attachments(&hashes).await? {
+        parts.push(Part {
+            headers: vec![
+                ("Content-Type".to_owned(), a.content_type),
+                ("Content-Transfer-Encoding".to_owned(), "binary".to_owned()),
+                ("X-Experience-API-Hash".to_owned(), a.sha2),
+            ],
+            body: a.content,
+        });
+    }
+    let (content_type, bytes) = multipart::build(&parts);
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    Ok((headers, bytes).into_response())
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    uri: Uri,
+    request_headers: HeaderMap,
+) -> XapiResult<Response> {
+    caller.must_read()?;
+    let pairs = parameters(&uri, GET_PARAMETERS)?;
+    let format = match param(&pairs, "format") {
+        None => Format::Exact,
+        Some(f) => Format::parse(f)
+            .ok_or_else(|| XapiError::bad(format!("format must be ids, exact or canonical, not {f:?}")))?,
+    };
+    let languages = AcceptLanguage::parse(
+        request_headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default(),
+    );
+    let with_attachments = flag(&pairs, "attachments")?;
+    let now = Timestamp::now();
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&domain::xapi::format_timestamp(now)) {
+        headers.insert("x-experience-api-consistent-through", v);
+    }
+    let single =
+        param(&pairs, "statementId").map(|v| (v, false)).or(param(&pairs, "voidedStatementId").map(|v| (v, true)));
+    if let Some((id, voided)) = single {
+        if pairs
+            .iter()
+            .any(|(k, _)| !matches!(k.as_str(), "statementId" | "voidedStatementId" | "format" | "attachments"))
+        {
+            return Err(XapiError::bad(
+                "statementId and voidedStatementId may be given only with format and attachments",
+            ));
+        }
+        if param(&pairs, "statementId").is_some() && param(&pairs, "voidedStatementId").is_some() {
+            return Err(XapiError::bad("give statementId or voidedStatementId, not both"));
+        }
+        let id = parse_uuid(id).ok_or_else(|| XapiError::bad(format!("{id:?} is not a UUID")))?;
+        let found = state.store.statement(caller.scope, id).await?.filter(|s| s.voided == voided).ok_or_else(|| {
+            XapiError::not_found(if voided { "no voided statement has that id" } else { "no statement has that id" })
+        })?;
+        let body = render(&state, std::slice::from_ref(&found), format, &languages).await?.remove(0);
+        if let Some(stored) = serde_json::from_str::<Value>(&found.body)
+            .ok()
+            .and_then(|v| v.get("stored").and_then(Value::as_str).map(str::to_owned))
+        {
+            if let Ok(at) = parse_timestamp(&stored) {
+                if let Ok(v) = HeaderValue::from_str(&at.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()) {
+                    headers.insert(header::LAST_MODIFIED, v);
+                }
+            }
+        }
+        return respond(&state, body, std::slice::from_ref(&found), with_attachments, headers).await;
+    }
+    let related_agents = flag(&pairs, "related_agents")?;
+    let related_activities = flag(&pairs, "related_activities")?;
+    let ascending = flag(&pairs, "ascending")?;
+    let limit = match param(&pairs, "limit") {
+        None => MAX_LIMIT,
+        Some(v) => match v.parse::<u32>() {
+            Ok(0) => MAX_LIMIT,
+            Ok(n) => n.min(MAX_LIMIT),
+            Err(_) => return Err(XapiError::bad(format!("limit must be a whole number, not {v:?}"))),
+        },
+    };
+    // The most selective terms first: the store looks up the first and checks the rest.
+    let mut terms = Vec::new();
+    if let Some(r) = param(&pairs, "registration") {
+        let r = parse_uuid(r).ok_or_else(|| XapiError::bad(format!("registration {r:?} is not a UUID")))?;
+        terms.push(format!("r:{r}"));
+    }
+    if let Some(a) = param(&pairs, "agent") {
+        let ifi = parse_agent_filter(a).map_err(|e| XapiError::bad(format!("agent: {e}")))?;
+        terms.push(format!("{}:{}", if related_agents { "A" } else { "a" }, ifi.key()));
+    }
+    if let Some(a) = iri_param(&pairs, "activity")? {
+        terms.push(format!("{}:{a}", if related_activities { "O" } else { "o" }));
+    }
+    if let Some(v) = iri_param(&pairs, "verb")? {
+        terms.push(format!("v:{v}"));
+    }
+    let (through_seq, after_seq) = match param(&pairs, "cursor") {
+        None => (None, None),
+        Some(c) => {
+            let (t, a) = c
+                .split_once('.')
+                .and_then(|(t, a)| Some((t.parse::<i64>().ok()?, a.parse::<i64>().ok()?)))
+                .ok_or_else(|| XapiError::bad("that more link has been altered"))?;
+            (Some(t), Some(a))
+        }
+    };
+    let query = StatementQuery {
+        scope: caller.scope,
+        terms,
+        since: timestamp(&pairs, "since")?,
+        until: timestamp(&pairs, "until")?,
+        ascending,
+        limit,
+        through_seq,
+        after_seq,
+    };
+    let page = state.store.query_statements(&query).await?;
+    let more = match (page.more, page.statements.last()) {
+        (true, Some(last)) => {
+            let mut rest: Vec<(String, String)> = pairs.iter().filter(|(k, _)| k != "cursor").cloned().collect();
+            rest.push(("cursor".to_owned(), format!("{}.{}", page.through_seq, last.seq)));
+            format!("/xapi/statements?{}", serde_urlencoded::to_string(&rest).unwrap_or_default())
+        }
+        _ => String::new(),
+    };
+    let statements = render(&state, &page.statements, format, &languages).await?;
+    let body = json!({ "statements": statements, "more": more });
+    respond(&state, body, &page.statements, with_attachments, headers).await
+}
