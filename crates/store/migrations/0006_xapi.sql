@@ -25,8 +25,10 @@ CREATE TABLE xapi_statements (
     person_id TEXT,
     voided BIGINT NOT NULL DEFAULT 0,
     voids TEXT,
+    entry_id TEXT,
     body TEXT NOT NULL
 );
+CREATE INDEX xapi_statements_entry ON xapi_statements(entry_id);
 CREATE INDEX xapi_statements_stored ON xapi_statements(stored);
 CREATE INDEX xapi_statements_person ON xapi_statements(person_id, seq);
 CREATE INDEX xapi_statements_org ON xapi_statements(organisation_id, seq);
@@ -81,3 +83,19 @@ CREATE TABLE xapi_erasures (
     statements BIGINT NOT NULL,
     documents BIGINT NOT NULL
 );
+
+-- Statements from other systems about a goldthread person that belong in their learning record
+-- (a catalogue activity, or any completion), waiting for the person to add a reflection or to
+-- dismiss them.
+CREATE TABLE xapi_pending (
+    statement_id TEXT PRIMARY KEY,
+    person_id TEXT NOT NULL REFERENCES people(id),
+    title TEXT NOT NULL,
+    resource_id TEXT REFERENCES resources(id),
+    minutes BIGINT NOT NULL,
+    occurred_on TEXT NOT NULL,
+    received_at BIGINT NOT NULL,
+    resolved_at BIGINT,
+    entry_id TEXT
+);
+CREATE INDEX xapi_pending_person ON xapi_pending(person_id, resolved_at);

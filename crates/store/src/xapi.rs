@@ -4,7 +4,8 @@
 //! stored as JSON text beside the terms they can be found by (see the `xapi_index` table in
 //! migration 6), so that every query form is an index lookup whatever the store's size.
 
-use domain::ids::{OrganisationId, PersonId};
+use domain::ids::{EntryId, OrganisationId, PersonId, ResourceId};
+use jiff::civil::Date;
 use jiff::Timestamp;
 use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
@@ -59,6 +60,28 @@ pub struct NewStatement {
     pub organisation: Option<OrganisationId>,
     /// Activity definitions the statement carries (id, definition JSON).
     pub definitions: Vec<(String, String)>,
+    /// The learning-record entry this statement mirrors (goldthread's own statements).
+    pub entry: Option<EntryId>,
+    /// For another system's statement that belongs in the person's learning record.
+    pub pending: Option<PendingFacts>,
+}
+
+/// What a statement waiting in a learning record shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingFacts {
+    pub title: String,
+    pub resource: Option<ResourceId>,
+    pub minutes: u32,
+    pub occurred_on: Date,
+}
+
+/// A statement from another system waiting for its person's reflection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingItem {
+    pub statement: Uuid,
+    pub person: PersonId,
+    pub facts: PendingFacts,
+    pub received_at: Timestamp,
 }
 
 /// An attachment's content.
@@ -289,14 +312,15 @@ impl Store {
 
     async fn insert_statement(tx: &mut Transaction<'_, Any>, s: &NewStatement) -> Result<()> {
         let seq: i64 = sqlx::query_scalar(
-            "INSERT INTO xapi_statements (id, stored, organisation_id, person_id, voids, body) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq",
+            "INSERT INTO xapi_statements (id, stored, organisation_id, person_id, voids, entry_id, body) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
         )
         .bind(s.id.to_string())
         .bind(millis(s.stored))
         .bind(s.organisation.map(|o| o.to_string()))
         .bind(s.person.map(|p| p.to_string()))
         .bind(s.voids.map(|v| v.to_string()))
+        .bind(s.entry.map(|e| e.to_string()))
         .bind(s.body.clone())
         .fetch_one(&mut **tx)
         .await
@@ -328,6 +352,29 @@ impl Store {
         if let Some(target) = s.voids {
             sqlx::query("UPDATE xapi_statements SET voided = 1 WHERE id = $1 AND voids IS NULL")
                 .bind(target.to_string())
+                .execute(&mut **tx)
+                .await?;
+        }
+        if let (Some(p), Some(person)) = (&s.pending, s.person) {
+            sqlx::query(
+                "INSERT INTO xapi_pending (statement_id, person_id, title, resource_id, minutes, occurred_on, received_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(s.id.to_string())
+            .bind(person.to_string())
+            .bind(p.title.clone())
+            .bind(p.resource.map(|r| r.to_string()))
+            .bind(i64::from(p.minutes))
+            .bind(p.occurred_on.to_string())
+            .bind(millis(s.stored))
+            .execute(&mut **tx)
+            .await?;
+        }
+        if let Some(target) = s.voids {
+            // A voided statement no longer waits in anyone's record.
+            sqlx::query("UPDATE xapi_pending SET resolved_at = $2 WHERE statement_id = $1 AND resolved_at IS NULL")
+                .bind(target.to_string())
+                .bind(millis(s.stored))
                 .execute(&mut **tx)
                 .await?;
         }
@@ -466,6 +513,83 @@ impl Store {
             .bind(id.to_owned())
             .fetch_optional(self.pool())
             .await?)
+    }
+
+    /// The statement that currently mirrors a learning-record entry (not voided), if any.
+    pub async fn entry_statement(&self, entry: EntryId) -> Result<Option<Uuid>> {
+        let id: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM xapi_statements WHERE entry_id = $1 AND voided = 0 AND voids IS NULL ORDER BY seq DESC LIMIT 1",
+        )
+        .bind(entry.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        id.map(|i| Uuid::parse_str(&i).map_err(|_| StoreError::Corrupt("statement id".to_owned()))).transpose()
+    }
+
+    /// The catalogue resource whose activity id (its web address, or its URN) this is.
+    pub async fn resource_for_activity(&self, activity: &str) -> Result<Option<ResourceId>> {
+        let by_urn = activity.strip_prefix("urn:goldthread:resource:").and_then(|r| r.parse::<ResourceId>().ok());
+        let id: Option<String> = match by_urn {
+            Some(r) => sqlx::query_scalar("SELECT id FROM resources WHERE id = $1").bind(r.to_string()),
+            None => sqlx::query_scalar("SELECT id FROM resources WHERE url = $1 ORDER BY created_at LIMIT 1")
+                .bind(activity.to_owned()),
+        }
+        .fetch_optional(self.pool())
+        .await?;
+        id.map(|i| i.parse().map_err(|_| StoreError::Corrupt("resource id".to_owned()))).transpose()
+    }
+
+    /// Statements from other systems waiting in a person's record, newest first.
+    pub async fn pending_statements(&self, person: PersonId) -> Result<Vec<PendingItem>> {
+        let rows = sqlx::query(
+            "SELECT statement_id, person_id, title, resource_id, minutes, occurred_on, received_at FROM xapi_pending \
+             WHERE person_id = $1 AND resolved_at IS NULL ORDER BY received_at DESC, statement_id LIMIT 100",
+        )
+        .bind(person.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PendingItem {
+                    statement: uuid_of(r, "statement_id")?,
+                    person: crate::id_of(r, "person_id")?,
+                    facts: PendingFacts {
+                        title: r.try_get("title")?,
+                        resource: opt(r, "resource_id")?,
+                        minutes: u32::try_from(r.try_get::<i64, _>("minutes")?).unwrap_or(0),
+                        occurred_on: r
+                            .try_get::<String, _>("occurred_on")?
+                            .parse()
+                            .map_err(|_| StoreError::Corrupt("pending date".to_owned()))?,
+                    },
+                    received_at: from_millis(r.try_get("received_at")?)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Settles a waiting statement: added to the record as `entry`, or dismissed (`None`). Only
+    /// its person can, once.
+    pub async fn resolve_pending(
+        &self,
+        statement: Uuid,
+        person: PersonId,
+        entry: Option<EntryId>,
+        now: Timestamp,
+    ) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE xapi_pending SET resolved_at = $3, entry_id = $4 WHERE statement_id = $1 AND person_id = $2 AND resolved_at IS NULL",
+        )
+        .bind(statement.to_string())
+        .bind(person.to_string())
+        .bind(millis(now))
+        .bind(entry.map(|e| e.to_string()))
+        .execute(self.pool())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     // ---------------------------------------------------------------- documents

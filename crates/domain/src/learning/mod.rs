@@ -8,6 +8,7 @@ mod index;
 mod record;
 mod resource;
 mod search;
+pub mod statement;
 mod timer;
 
 pub use balance::{Balance, KindShare};

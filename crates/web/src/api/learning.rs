@@ -339,5 +339,6 @@ pub async fn add_entry(
         .store
         .record_entry(id, person, &fields, user.person.organisation.as_ref().map(|o| o.id), Timestamp::now())
         .await?;
+    crate::xapi::record::sync_entry(&state, id).await;
     Ok((StatusCode::CREATED, Json(state.store.entry(id).await?.ok_or(ApiError::NotFound)?.into())))
 }

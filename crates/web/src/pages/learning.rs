@@ -483,6 +483,7 @@ async fn record(
         release().await?;
         return Err(e.into());
     }
+    crate::xapi::record::sync_entry(&state, entry).await;
     Ok(Redirect::to(&outcome).into_response())
 }
 

@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/record/{id}/delete", post(delete))
         .route("/record/{id}/visibility", post(toggle_hidden))
         .route("/record/{id}/evidence", get(evidence))
+        .route("/record/from-other-systems/{id}/dismiss", post(dismiss_pending))
         .route("/people/{id}/record", get(report_record))
 }
 
@@ -118,6 +119,8 @@ struct EntryForm {
     apply: String,
     behaviours: String,
     submission: String,
+    /// The statement from another system this entry adds to the record, if any.
+    from: String,
 }
 
 impl EntryForm {
@@ -134,6 +137,7 @@ impl EntryForm {
             apply: g("apply"),
             behaviours: g("behaviours"),
             submission: g("submission"),
+            from: g("from"),
         }
     }
 
@@ -149,6 +153,7 @@ impl EntryForm {
             apply: e.reflection.apply().unwrap_or("").to_owned(),
             behaviours: e.behaviours.join(", "),
             submission: String::new(),
+            from: String::new(),
         }
     }
 
@@ -229,6 +234,7 @@ impl EntryForm {
                     ),
             );
             fields.push(Field::new("submission", "", "hidden").value(&self.submission));
+            fields.push(Field::new("from", "", "hidden").value(&self.from));
         }
         fields
     }
@@ -246,9 +252,57 @@ fn new_page(ctx: &Ctx, user: &CurrentUser, form: &EntryForm, errors: &[(String, 
     page
 }
 
-async fn new_form(ctx: Ctx, user: CurrentUser) -> FormPage {
-    let form = EntryForm { date: today().to_string(), submission: crate::auth::new_secret(), ..EntryForm::default() };
-    new_page(&ctx, &user, &form, &[])
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct NewQuery {
+    /// A statement from another system to add to the record.
+    from: String,
+}
+
+/// The statement from another system a form adds to the record, if it is the user's and waiting.
+async fn waiting(
+    state: &AppState,
+    user: &CurrentUser,
+    from: &str,
+) -> Result<Option<store::xapi::PendingItem>, PageError> {
+    if from.is_empty() {
+        return Ok(None);
+    }
+    let id = uuid::Uuid::parse_str(from).map_err(|_| PageError::NotFound)?;
+    let pending = state.store.pending_statements(user.person.id).await?;
+    Ok(Some(pending.into_iter().find(|p| p.statement == id).ok_or(PageError::NotFound)?))
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Query(q): Query<NewQuery>,
+) -> Result<FormPage, PageError> {
+    let mut form =
+        EntryForm { date: today().to_string(), submission: crate::auth::new_secret(), ..EntryForm::default() };
+    if let Some(p) = waiting(&state, &user, &q.from).await? {
+        form.title = p.facts.title.clone();
+        form.date = p.facts.occurred_on.to_string();
+        form.hours = (p.facts.minutes / 60).to_string();
+        form.minutes = (p.facts.minutes % 60).to_string();
+        form.activity = Activity::Course.code().to_owned();
+        form.from = p.statement.to_string();
+    }
+    Ok(new_page(&ctx, &user, &form, &[]))
+}
+
+/// Dismisses learning another system sent: it leaves the dashboard and never enters the record.
+async fn dismiss_pending(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| PageError::NotFound)?;
+    match state.store.resolve_pending(id, user.person.id, None, Timestamp::now()).await {
+        Ok(()) | Err(store::StoreError::NotFound) => Ok(Redirect::to("/dashboard").into_response()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn create(
@@ -329,6 +383,13 @@ async fn create(
             state.store.release_submission(&key).await?;
         }
         return Err(e.into());
+    }
+    crate::xapi::record::sync_entry(&state, entry).await;
+    if let Some(p) = waiting(&state, &user, &form.from).await.ok().flatten() {
+        match state.store.resolve_pending(p.statement, user.person.id, Some(entry), now).await {
+            Ok(()) | Err(store::StoreError::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     Ok(Redirect::to(&outcome).into_response())
 }
@@ -482,6 +543,7 @@ impl From<EditForm> for EntryForm {
             apply: f.apply,
             behaviours: f.behaviours,
             submission: String::new(),
+            from: String::new(),
         }
     }
 }
@@ -523,6 +585,7 @@ async fn edit(
         Err(errors) => Ok(edit_page(&ctx, &user, e.id, &form, &errors).into_response()),
         Ok(fields) => {
             state.store.update_entry(e.id, user.person.id, &fields, Timestamp::now()).await?;
+            crate::xapi::record::sync_entry(&state, e.id).await;
             Ok(Redirect::to(&format!("/record/{}?updated=1", e.id)).into_response())
         }
     }
@@ -535,6 +598,7 @@ async fn delete(
 ) -> Result<Response, PageError> {
     let e = own_entry(&state, &user, &id).await?;
     state.store.delete_entry(e.id, user.person.id, Timestamp::now()).await?;
+    crate::xapi::record::sync_entry(&state, e.id).await;
     Ok(Redirect::to("/record?deleted=1").into_response())
 }
 
@@ -545,6 +609,7 @@ async fn toggle_hidden(
 ) -> Result<Response, PageError> {
     let e = own_entry(&state, &user, &id).await?;
     state.store.set_entry_hidden(e.id, user.person.id, !e.hidden, Timestamp::now()).await?;
+    crate::xapi::record::sync_entry(&state, e.id).await;
     Ok(Redirect::to(&format!("/record/{}?updated=1", e.id)).into_response())
 }
 
@@ -619,6 +684,8 @@ struct DashboardPage {
     behaviours: Vec<(String, u64)>,
     open: Vec<(String, String)>,
     recent: Vec<(String, String, String)>,
+    /// Learning other systems sent, waiting for a reflection: id, title, date, time.
+    pending: Vec<(String, String, String, String)>,
 }
 
 fn hours(minutes: u64) -> f64 {
@@ -679,6 +746,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx, user: CurrentUser) -
         .collect();
     let recent = state.store.entries(me, None, None, None, PageRequest::new(Some(1), Some(5))).await?;
     let open = state.store.open_resources(me, 5).await?;
+    let pending = state.store.pending_statements(me).await?;
     let page = DashboardPage {
         layout: ctx.layout("My development", Some(&user)),
         figures: vec![
@@ -702,6 +770,17 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx, user: CurrentUser) -
             .items
             .iter()
             .map(|e| (e.id.to_string(), e.fields.title.as_str().to_owned(), e.fields.occurred_on.to_string()))
+            .collect(),
+        pending: pending
+            .into_iter()
+            .map(|p| {
+                let time = match p.facts.minutes {
+                    0 => "time not given".to_owned(),
+                    1 => "1 minute".to_owned(),
+                    n => format!("{n} minutes"),
+                };
+                (p.statement.to_string(), p.facts.title, p.facts.occurred_on.to_string(), time)
+            })
             .collect(),
     };
     Ok(render(StatusCode::OK, &page))

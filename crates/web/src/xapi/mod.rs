@@ -7,6 +7,7 @@
 mod auth;
 mod documents;
 mod multipart;
+pub mod record;
 mod statements;
 
 use axum::body::{Body, Bytes};

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
+use domain::learning::statement::{belongs_in_record, display_name, duration_minutes, IncomingFacts};
 use domain::xapi::{
     format_statement, parse_agent_filter, parse_timestamp, parse_uuid, same_statement, validate_statement,
     validate_statements, AcceptLanguage, Actor, Format, Ifi, Statement, StatementObject, SIGNATURE_USAGE_TYPE,
@@ -14,7 +15,7 @@ use domain::xapi::{
 use jiff::Timestamp;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256, Sha384, Sha512};
-use store::xapi::{AttachmentContent, NewStatement, StatementQuery, StoredStatement};
+use store::xapi::{AttachmentContent, NewStatement, PendingFacts, StatementQuery, StoredStatement};
 use uuid::Uuid;
 
 use super::auth::Caller;
@@ -250,6 +251,65 @@ fn definitions(json: &Value) -> Vec<(String, String)> {
     out
 }
 
+/// A statement completed for storage (id, stored, authority) with what the store keeps beside it.
+pub(super) fn prepare(
+    s: Statement,
+    id: Uuid,
+    now: Timestamp,
+    caller: &Caller,
+    person: Option<domain::ids::PersonId>,
+) -> NewStatement {
+    let targets = match s.object() {
+        StatementObject::StatementRef(t) => Some(*t),
+        _ => None,
+    };
+    let voids = s.voided_statement();
+    let complete = s.complete_for_storage(id, now, &caller.authority);
+    let json = complete.json();
+    NewStatement {
+        id,
+        stored: now,
+        body: json.to_string(),
+        terms: terms(&complete),
+        voids,
+        targets,
+        person,
+        organisation: caller.organisation,
+        definitions: definitions(json),
+        entry: None,
+        pending: None,
+    }
+}
+
+/// Whether another system's statement about a person belongs in their learning record, and
+/// what it would show there.
+async fn pending_facts(state: &AppState, s: &Statement, now: Timestamp) -> XapiResult<Option<PendingFacts>> {
+    let json = s.json();
+    let activity = match s.object() {
+        StatementObject::Activity(a) => Some(a.id.as_str().to_owned()),
+        _ => None,
+    };
+    let resource = match &activity {
+        Some(a) => state.store.resource_for_activity(a).await?,
+        None => None,
+    };
+    let facts = IncomingFacts {
+        verb: s.verb().id.as_str(),
+        completion: s.result().and_then(|r| r.completion),
+        matches_catalogue: resource.is_some(),
+    };
+    if !belongs_in_record(&facts) {
+        return Ok(None);
+    }
+    let title = display_name(json.pointer("/object/definition/name"))
+        .or_else(|| activity.clone())
+        .unwrap_or_else(|| "Learning recorded by another system".to_owned());
+    let title: String = title.chars().take(200).collect();
+    let minutes = s.result().and_then(|r| r.duration.as_ref()).map_or(0, |d| duration_minutes(d.as_str()));
+    let occurred_on = s.timestamp().unwrap_or(now).to_zoned(jiff::tz::TimeZone::UTC).date();
+    Ok(Some(PendingFacts { title, resource, minutes, occurred_on }))
+}
+
 /// Validates, checks and stores statements; returns every id in the order sent (Communication
 /// 2.1.2: an identical re-send is accepted without a duplicate, a different one is a conflict).
 async fn write(
@@ -322,24 +382,13 @@ async fn write(
                 ));
             }
         }
-        let targets = match s.object() {
-            StatementObject::StatementRef(t) => Some(*t),
-            _ => None,
+        let pending = match &person {
+            Some(_) => pending_facts(state, &s, now).await?,
+            None => None,
         };
-        let voids = s.voided_statement();
-        let complete = s.complete_for_storage(*id, now, &caller.authority);
-        let json = complete.json();
-        batch.push(NewStatement {
-            id: *id,
-            stored: now,
-            body: json.to_string(),
-            terms: terms(&complete),
-            voids,
-            targets,
-            person: person.map(|p| p.id),
-            organisation: caller.organisation,
-            definitions: definitions(json),
-        });
+        let mut new = prepare(s, *id, now, caller, person.map(|p| p.id));
+        new.pending = pending;
+        batch.push(new);
     }
     if !batch.is_empty() {
         state.store.insert_statements(&batch, &attachments).await.map_err(|e| match e {

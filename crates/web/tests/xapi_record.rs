@@ -1,0 +1,275 @@
+//! One record: learning-record entries are statements, and statements from other systems about a
+//! person wait in their record for a reflection.
+
+#![expect(clippy::unwrap_used, reason = "a test fails loudly on any error it did not expect")]
+
+mod support;
+
+use serde_json::{json, Value};
+
+const V: (&str, &str) = ("X-Experience-API-Version", "1.0.3");
+
+async fn lrs_get(app: &support::TestApp, auth: &Auth, query: &str) -> (u16, Value) {
+    let r = auth.apply(reqwest::Client::new().get(app.url(&format!("/xapi/statements{query}")))).header(V.0, V.1);
+    let r = r.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+enum Auth {
+    Basic(String, String),
+    Bearer(String),
+}
+
+impl Auth {
+    fn apply(&self, r: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match self {
+            Auth::Basic(k, s) => r.basic_auth(k, Some(s)),
+            Auth::Bearer(t) => r.bearer_auth(t),
+        }
+    }
+}
+
+fn agent(email: &str) -> String {
+    json!({ "mbox": format!("mailto:{email}") }).to_string()
+}
+
+app_test!(an_entry_is_a_statement_kept_in_step_with_it, |app| {
+    let org = app.organisation("RX1", "trust.example").await;
+    let me = app.user("jo@trust.example", Some(org), None, &[]).await;
+    let token = app.token(me).await;
+    let (key, secret) = app.lrs_credentials(org, true, false).await;
+    let client = app.signed_in("jo@trust.example").await;
+    let entry = json!({"title": "Shadowing the chief nurse", "activity": "shadowing", "kind": "others",
+        "occurred_on": "2026-02-01", "minutes": 90, "learned": "How hard news is framed", "behaviours": ["compassion"]});
+    let r = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/people/{me}/learning")))
+        .bearer_auth(&token)
+        .json(&entry)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+
+    // The person's own token and their organisation's credential both read it, as the mapping says.
+    let q = format!("?agent={}", urlencode(&agent("jo@trust.example")));
+    for auth in [Auth::Bearer(token.clone()), Auth::Basic(key.clone(), secret.clone())] {
+        let (status, body) = lrs_get(app, &auth, &q).await;
+        assert_eq!(status, 200);
+        let s = &body["statements"].as_array().unwrap()[0];
+        assert_eq!(s["verb"]["id"], "http://adlnet.gov/expapi/verbs/experienced");
+        assert_eq!(s["object"]["id"], format!("urn:goldthread:entry:{id}"));
+        assert_eq!(s["object"]["definition"]["type"], "urn:goldthread:activity-type:shadowing");
+        assert_eq!(s["result"]["response"], "How hard news is framed");
+        assert_eq!(s["result"]["duration"], "PT90M");
+        assert_eq!(s["result"]["extensions"]["urn:goldthread:xapi:learning-kind"], "others");
+        assert_eq!(s["authority"]["account"]["name"], "goldthread");
+    }
+    let (_, body) = lrs_get(app, &Auth::Bearer(token.clone()), &q).await;
+    let first = body["statements"][0]["id"].as_str().unwrap().to_owned();
+
+    // Editing supersedes: a new statement, and the old one is voided.
+    let csrf = app.csrf(&client).await;
+    let r = client
+        .post(app.url(&format!("/record/{id}/edit")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("title", "Shadowing the chief nurse"),
+            ("activity", "shadowing"),
+            ("kind", "others"),
+            ("date", "2026-02-01"),
+            ("hours", "2"),
+            ("minutes", "0"),
+            ("learned", "How hard news is framed, and when"),
+            ("apply", "At my next team brief"),
+            ("behaviours", "compassion"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, body) = lrs_get(app, &Auth::Bearer(token.clone()), &q).await;
+    let statements = body["statements"].as_array().unwrap();
+    let current: Vec<&Value> =
+        statements.iter().filter(|s| s["verb"]["id"] != "http://adlnet.gov/expapi/verbs/voided").collect();
+    assert_eq!(current.len(), 1, "only the new statement is current: {body}");
+    assert_eq!(current[0]["result"]["duration"], "PT120M");
+    assert!(current[0]["result"]["response"].as_str().unwrap().contains("At my next team brief"));
+    let (status, voided) = lrs_get(app, &Auth::Bearer(token.clone()), &format!("?voidedStatementId={first}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(voided["id"], first.as_str());
+
+    // Hiding and deleting void it too.
+    let csrf = app.csrf(&client).await;
+    let r = client
+        .post(app.url(&format!("/record/{id}/visibility")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, body) = lrs_get(
+        app,
+        &Auth::Bearer(token.clone()),
+        &format!("{q}&verb={}", urlencode("http://adlnet.gov/expapi/verbs/experienced")),
+    )
+    .await;
+    // Voiding statements match too (they target a matching statement: Communication 2.1.3.s3).
+    assert_eq!(current_count(&body), 0, "a hidden entry has no current statement: {body}");
+    let r = client
+        .post(app.url(&format!("/record/{id}/visibility")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, body) = lrs_get(
+        app,
+        &Auth::Bearer(token.clone()),
+        &format!("{q}&verb={}", urlencode("http://adlnet.gov/expapi/verbs/experienced")),
+    )
+    .await;
+    assert_eq!(current_count(&body), 1, "shown again, it has one again");
+    let r =
+        client.post(app.url(&format!("/record/{id}/delete"))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, body) = lrs_get(
+        app,
+        &Auth::Bearer(token),
+        &format!("{q}&verb={}", urlencode("http://adlnet.gov/expapi/verbs/experienced")),
+    )
+    .await;
+    assert_eq!(current_count(&body), 0, "a deleted entry's statement is voided: {body}");
+});
+
+app_test!(a_completion_from_another_system_waits_for_a_reflection, |app| {
+    let org = app.organisation("RX1", "trust.example").await;
+    let other = app.organisation("RX2", "other.example").await;
+    let me = app.user("jo@trust.example", Some(org), None, &[]).await;
+    let (key, secret) = app.lrs_credentials(org, false, true).await;
+    let (other_key, other_secret) = app.lrs_credentials(other, true, true).await;
+    let statement = |id: &str| {
+        json!({
+            "id": id,
+            "actor": { "mbox": "mailto:jo@trust.example", "name": "Jo" },
+            "verb": { "id": "http://adlnet.gov/expapi/verbs/completed", "display": { "en-GB": "completed" } },
+            "object": { "id": "https://elearning.example/courses/safeguarding-3",
+                "definition": { "name": { "en-GB": "Safeguarding adults level 3" } } },
+            "result": { "completion": true, "duration": "PT1H15M" },
+            "timestamp": "2026-03-02T10:00:00Z"
+        })
+    };
+    let lrs = reqwest::Client::new();
+    let id = uuid::Uuid::new_v4().to_string();
+    // Another organisation's credential cannot write about this organisation's people.
+    let r = lrs
+        .post(app.url("/xapi/statements"))
+        .basic_auth(&other_key, Some(&other_secret))
+        .header(V.0, V.1)
+        .json(&statement(&id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = lrs
+        .post(app.url("/xapi/statements"))
+        .basic_auth(&key, Some(&secret))
+        .header(V.0, V.1)
+        .json(&statement(&id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // Nor read them.
+    let (_, body) = lrs_get(app, &Auth::Basic(other_key, other_secret), &format!("?statementId={id}")).await;
+    assert_eq!(body["error"]["status"], 404);
+
+    let client = app.signed_in("jo@trust.example").await;
+    let page = app.get(&client, "/dashboard").await.text().await.unwrap();
+    assert!(page.contains("waiting for your reflection"), "{page}");
+    assert!(page.contains("Safeguarding adults level 3"));
+    assert!(page.contains("75 minutes"));
+    let form = app.get(&client, &format!("/record/new?from={id}")).await.text().await.unwrap();
+    assert!(form.contains("value=\"Safeguarding adults level 3\""));
+    assert_eq!(app.get(&client, &format!("/record/new?from={}", uuid::Uuid::new_v4())).await.status(), 404);
+
+    // Adding it with a reflection takes it off the dashboard and into the record.
+    let csrf = app.csrf(&client).await;
+    let submission = support::hidden_value(&form, "submission").unwrap();
+    let multipart = reqwest::multipart::Form::new()
+        .text("title", "Safeguarding adults level 3")
+        .text("activity", "course")
+        .text("kind", "formal")
+        .text("date", "2026-03-02")
+        .text("hours", "1")
+        .text("minutes", "15")
+        .text("learned", "When to escalate a concern")
+        .text("apply", "")
+        .text("behaviours", "")
+        .text("submission", submission)
+        .text("from", id.clone());
+    let r = client.post(app.url(&format!("/record/new?csrf={csrf}"))).multipart(multipart).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let page = app.get(&client, "/dashboard").await.text().await.unwrap();
+    assert!(!page.contains("waiting for your reflection"), "resolved once added");
+    let record = app.get(&client, "/record").await.text().await.unwrap();
+    assert!(record.contains("Safeguarding adults level 3"));
+    assert_eq!(app.store.pending_statements(me).await.unwrap().len(), 0);
+
+    // A second one is dismissed instead.
+    let second = uuid::Uuid::new_v4().to_string();
+    let r = lrs
+        .put(app.url(&format!("/xapi/statements?statementId={second}")))
+        .basic_auth(&key, Some(&secret))
+        .header(V.0, V.1)
+        .json(&statement(&second))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(app.store.pending_statements(me).await.unwrap().len(), 1);
+    let csrf = app.csrf(&client).await;
+    let r = client
+        .post(app.url(&format!("/record/from-other-systems/{second}/dismiss")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(app.store.pending_statements(me).await.unwrap().len(), 0);
+
+    // An attempt that is not a completion, about an activity not in the catalogue, does not wait.
+    let mut attempt = statement(&uuid::Uuid::new_v4().to_string());
+    attempt["verb"]["id"] = json!("http://adlnet.gov/expapi/verbs/attempted");
+    attempt["result"] = json!({ "completion": false });
+    let r = lrs
+        .post(app.url("/xapi/statements"))
+        .basic_auth(&key, Some(&secret))
+        .header(V.0, V.1)
+        .json(&attempt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(app.store.pending_statements(me).await.unwrap().len(), 0);
+});
+
+/// Statements in a result that are not voiding statements.
+fn current_count(body: &Value) -> usize {
+    body["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["verb"]["id"] != "http://adlnet.gov/expapi/verbs/voided")
+        .count()
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
