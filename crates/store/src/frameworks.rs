@@ -735,10 +735,10 @@ impl Store {
             .transpose()
     }
 
-    /// The 360s a person is the subject or the facilitator of, newest first.
+    /// The 360s a person is the subject of, started, or facilitates, newest first.
     pub async fn feedbacks_for(&self, person: PersonId) -> Result<Vec<FeedbackRecord>> {
         let sql = format!(
-            "SELECT {FEEDBACK_COLUMNS} FROM feedbacks WHERE subject_id = $1 OR facilitator_id = $1 ORDER BY started_at DESC, id"
+            "SELECT {FEEDBACK_COLUMNS} FROM feedbacks WHERE subject_id = $1 OR facilitator_id = $1 OR started_by = $1 ORDER BY started_at DESC, id"
         );
         sqlx::query(&sql).bind(person.to_string()).fetch_all(self.pool()).await?.iter().map(decode_feedback).collect()
     }
@@ -1014,6 +1014,21 @@ impl Store {
             .iter()
             .map(decode_invitation)
             .collect()
+    }
+
+    /// Gives an outsider's invitation a new link (its secret's hash) and expiry, for a reminder:
+    /// the old link stops working. Only while it is unanswered.
+    pub async fn renew_link(&self, id: InvitationId, token_hash: &str, expires_at: Timestamp) -> Result<()> {
+        sqlx::query(
+            "UPDATE feedback_invitations SET token_hash = $2, expires_at = $3 \
+             WHERE id = $1 AND answered_at IS NULL AND token_hash IS NOT NULL",
+        )
+        .bind(id.to_string())
+        .bind(token_hash)
+        .bind(millis(expires_at))
+        .execute(self.pool())
+        .await?;
+        Ok(())
     }
 
     pub async fn mark_reminded(&self, id: InvitationId, now: Timestamp) -> Result<()> {

@@ -5,6 +5,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 mod charts;
+mod charts_360;
 mod error;
 pub mod import;
 mod mail;

@@ -193,6 +193,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(hub::HubApi::openapi());
     doc.merge(portfolio::PortfolioApi::openapi());
+    doc.merge(frameworks::FrameworksApi::openapi());
     doc
 }
 

@@ -71,6 +71,7 @@ fn navigation(user: &CurrentUser, path: &str) -> Vec<NavItem> {
         ("/", "Home"),
         ("/dashboard", "My development"),
         ("/record", "My record"),
+        ("/plan", "My plan"),
         ("/learning", "Find learning"),
         ("/hub", "Knowledge hub"),
         ("/profile", "My profile"),
