@@ -336,3 +336,99 @@ app_test!(a_self_assessment_is_saved_finished_and_compared, |app| {
     assert_eq!(app.get(&o, &ids[1]).await.status(), 404, "a self-assessment is its owner's alone");
     assert!(app.get(&c, "/plan").await.text().await.unwrap().contains("Recommended for you"));
 });
+
+async fn api_post(app: &TestApp, token: &str, path: &str, body: serde_json::Value) -> reqwest::Response {
+    reqwest::Client::new().post(app.url(path)).bearer_auth(token).json(&body).send().await.unwrap()
+}
+
+app_test!(the_api_keeps_the_pages_rules_and_never_names_a_rater, |app| {
+    let manager = app.user("boss@example.org", None, None, &[]).await;
+    let subject = app.user("me@example.org", None, Some(manager), &[]).await;
+    let peers = [
+        app.user("p1@example.org", None, None, &[]).await,
+        app.user("p2@example.org", None, None, &[]).await,
+        app.user("p3@example.org", None, None, &[]).await,
+    ];
+    let admin = app.user("admin@example.org", None, None, &[system_admin()]).await;
+    let me = app.token(subject).await;
+    let boss = app.token(manager).await;
+    let root = app.token(admin).await;
+
+    let list: serde_json::Value = app.api_get(&me, "/api/v1/frameworks").await.json().await.unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 3);
+    let one: serde_json::Value = app.api_get(&me, "/api/v1/frameworks/leadership-way").await.json().await.unwrap();
+    assert_eq!(one["domains"].as_array().unwrap().len(), 6);
+    let yaml = app.api_get(&me, "/api/v1/frameworks/leadership-way/export").await.text().await.unwrap();
+    assert_eq!(yaml, domain::frameworks::export_framework(&shipped::frameworks()[0], Format::Yaml));
+
+    let r = api_post(app, &me, "/api/v1/feedback", serde_json::json!({ "framework": "leadership-way" })).await;
+    assert_eq!(r.status(), 201);
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let invitations = format!("/api/v1/feedback/{id}/invitations");
+    let r = api_post(app, &me, &invitations, serde_json::json!({ "group": "peer", "email": "me@example.org" })).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["errors"][0]["field"], "email");
+    for (group, email) in [
+        ("line-manager", "boss@example.org"),
+        ("peer", "p1@example.org"),
+        ("peer", "p2@example.org"),
+        ("peer", "p3@example.org"),
+    ] {
+        let r = api_post(app, &me, &invitations, serde_json::json!({ "group": group, "email": email })).await;
+        assert_eq!(r.status(), 201, "{email}");
+        assert!(r.json::<serde_json::Value>().await.unwrap()["link"].is_null(), "people in goldthread need no link");
+    }
+    let r = api_post(app, &me, &invitations, serde_json::json!({ "group": "other", "email": "x@elsewhere.org" })).await;
+    assert!(r.json::<serde_json::Value>().await.unwrap()["link"].as_str().unwrap().contains("/rate/"));
+    let r = api_post(app, &me, &format!("/api/v1/feedback/{id}/close"), serde_json::json!({})).await;
+    assert_eq!(r.status(), 422, "nothing to report yet");
+
+    // Reminders go only a day after an invitation.
+    let s = app.signed_in("me@example.org").await;
+    let r = app.post(&s, &format!("/feedback/{id}/remind"), &[]).await;
+    assert!(r.text().await.unwrap().contains("Nobody needed a reminder"));
+
+    for (email, value) in [("boss@example.org", 2), ("p1@example.org", 3), ("p2@example.org", 4), ("p3@example.org", 5)]
+    {
+        let mail = app.mail.last_to(email).await;
+        let link = MailCatcher::link(&mail, &app.url("/feedback/invitations/"));
+        let c = app.signed_in(email).await;
+        let r = post_pairs(app, &c, link.trim_start_matches(&app.base), &ratings("leadership-way", value, 3)).await;
+        assert_eq!(r.status(), 200);
+    }
+    let r = api_post(app, &me, &format!("/api/v1/feedback/{id}/close"), serde_json::json!({})).await;
+    assert_eq!(r.status(), 200);
+    let r = api_post(app, &me, &format!("/api/v1/feedback/{id}/close"), serde_json::json!({})).await;
+    assert_eq!(r.status(), 409, "a 360 is reported once");
+
+    let report = app.api_get(&me, &format!("/api/v1/feedback/{id}/report")).await;
+    assert_eq!(report.status(), 200);
+    let text = report.text().await.unwrap();
+    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let pools: Vec<(String, Option<u64>)> = body["pools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["source"].as_str().unwrap().to_owned(), p["answered"].as_u64()))
+        .collect();
+    assert!(pools.contains(&("peers".to_owned(), Some(3))), "three peers invited make a pool: {pools:?}");
+    assert!(pools.contains(&("others".to_owned(), None)), "the outsider did not answer: withheld");
+    let first = &body["behaviours"][0]["figures"];
+    assert!(first.as_array().unwrap().iter().any(|f| f["source"] == "line-manager" && f["mean"] == 2.0));
+    for p in peers {
+        assert!(!text.contains(&p.to_string()), "no rater's id is in the report");
+    }
+    assert!(!text.contains("p1@example.org"));
+
+    // Nobody else reaches the report or the 360: not the manager who rated, not an admin.
+    for token in [&boss, &root] {
+        assert_eq!(app.api_get(token, &format!("/api/v1/feedback/{id}/report")).await.status(), 404);
+        assert_eq!(app.api_get(token, &format!("/api/v1/feedback/{id}")).await.status(), 404);
+        let mine: serde_json::Value = app.api_get(token, "/api/v1/feedback").await.json().await.unwrap();
+        assert!(mine.as_array().unwrap().is_empty());
+    }
+    assert_eq!(app.api_get(&root, &format!("/api/v1/people/{subject}/assessments")).await.status(), 403);
+    assert_eq!(app.api_get(&me, &format!("/api/v1/people/{subject}/assessments")).await.status(), 200);
+    assert_eq!(app.api_get(&boss, &format!("/api/v1/people/{subject}/plan")).await.status(), 200);
+    assert_eq!(app.api_get(&root, &format!("/api/v1/people/{subject}/plan")).await.status(), 404);
+});
