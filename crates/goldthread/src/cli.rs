@@ -152,6 +152,13 @@ pub enum AdminCommand {
         #[arg(long, default_value = "command line")]
         label: String,
     },
+    /// Erase everything the LRS holds about one agent (statements, documents, attachments), on
+    /// that person's request; only a count of what went is kept.
+    EraseAgent {
+        /// The agent as xAPI JSON, for example '{"mbox":"mailto:jo@example.org"}'.
+        #[arg(long)]
+        agent: String,
+    },
 }
 
 pub fn init_tracing(json: bool) {
@@ -414,6 +421,11 @@ async fn run_admin(database: &str, what: AdminCommand) -> anyhow::Result<ExitCod
                 }
             );
             println!("{key}:{secret}");
+            Ok(ExitCode::SUCCESS)
+        }
+        AdminCommand::EraseAgent { agent } => {
+            let erased = web::erase_agent(&store, &agent, None, now).await?;
+            println!("Erased {} statements and {} documents.", erased.statements, erased.documents);
             Ok(ExitCode::SUCCESS)
         }
     }

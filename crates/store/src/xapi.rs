@@ -592,6 +592,78 @@ impl Store {
         Ok(())
     }
 
+    /// Erases everything held about one agent, named by its identifier keys (every form it can
+    /// be matched by): each statement that names it anywhere (and each that targets one of
+    /// those), their index rows and waiting entries, the attachments no other statement uses,
+    /// and its documents. Leaves only a count of what went. Returns (statements, documents).
+    pub async fn erase_agent(&self, keys: &[String], by: Option<PersonId>, now: Timestamp) -> Result<(u64, u64)> {
+        let mut tx = self.pool().begin().await?;
+        let mut seqs: Vec<i64> = Vec::new();
+        for k in keys {
+            let found: Vec<i64> = sqlx::query_scalar("SELECT statement_seq FROM xapi_index WHERE term = $1")
+                .bind(format!("A:{k}"))
+                .fetch_all(&mut *tx)
+                .await?;
+            seqs.extend(found);
+        }
+        seqs.sort_unstable();
+        seqs.dedup();
+        let mut hashes: Vec<String> = Vec::new();
+        for seq in &seqs {
+            let row = sqlx::query("SELECT id, body FROM xapi_statements WHERE seq = $1")
+                .bind(*seq)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(row) = row else { continue };
+            let id: String = row.try_get("id")?;
+            let body: String = row.try_get("body")?;
+            for part in body.split("\"sha2\":\"").skip(1) {
+                if let Some(h) = part.split('"').next() {
+                    hashes.push(h.to_owned());
+                }
+            }
+            sqlx::query("DELETE FROM xapi_pending WHERE statement_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM xapi_index WHERE statement_seq = $1").bind(*seq).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM xapi_statements WHERE seq = $1").bind(*seq).execute(&mut *tx).await?;
+        }
+        hashes.sort_unstable();
+        hashes.dedup();
+        for h in hashes {
+            let pattern = format!("%\"sha2\":\"{h}\"%");
+            let used: Option<i64> = sqlx::query_scalar("SELECT seq FROM xapi_statements WHERE body LIKE $1 LIMIT 1")
+                .bind(pattern)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if used.is_none() {
+                sqlx::query("DELETE FROM xapi_attachments WHERE sha2 = $1").bind(h).execute(&mut *tx).await?;
+            }
+        }
+        let mut documents = 0;
+        for k in keys {
+            documents += sqlx::query("DELETE FROM xapi_documents WHERE agent_key = $1")
+                .bind(k.clone())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        let statements = seqs.len() as u64;
+        sqlx::query("INSERT INTO xapi_erasures (erased_at, erased_by, statements, documents) VALUES ($1, $2, $3, $4)")
+            .bind(millis(now))
+            .bind(by.map(|p| p.to_string()))
+            .bind(i64::try_from(statements).unwrap_or(i64::MAX))
+            .bind(i64::try_from(documents).unwrap_or(i64::MAX))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((statements, documents))
+    }
+
+    /// How many erasures have been made.
+    pub async fn erasure_count(&self) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM xapi_erasures").fetch_one(self.pool()).await?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
     // ---------------------------------------------------------------- documents
 
     pub async fn document(&self, key: &DocumentKey, id: &str) -> Result<Option<Document>> {

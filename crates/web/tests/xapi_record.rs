@@ -273,3 +273,111 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+app_test!(an_erased_agent_cannot_be_read_through_any_resource, |app| {
+    let org = app.organisation("RX1", "trust.example").await;
+    let (key, secret) = app.lrs_credentials(org, true, true).await;
+    let lrs = reqwest::Client::new();
+    let gone = json!({ "mbox": "mailto:leaver@elsewhere.example" });
+    let kept = json!({ "mbox": "mailto:stayer@elsewhere.example" });
+    let verb = json!({ "id": "http://adlnet.gov/expapi/verbs/completed" });
+    let object = json!({ "id": "https://elearning.example/courses/1" });
+    let ids: Vec<String> = (0..4).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+    // 0: the agent as actor, with an attachment; 1: as instructor in another's statement;
+    // 2: a statement that targets 0; 3: someone else's, which stays.
+    let attachment = b"certificate of completion";
+    let sha2 = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(attachment))
+    };
+    let first = json!({ "id": ids[0], "actor": gone, "verb": verb, "object": object,
+        "attachments": [{ "usageType": "http://id.tincanapi.com/attachment/certificate", "display": { "en-GB": "Certificate" },
+            "contentType": "text/plain", "length": attachment.len(), "sha2": sha2 }] });
+    let boundary = "erasure-test-boundary";
+    let mut body = format!("--{boundary}\r\nContent-Type: application/json\r\n\r\n{first}\r\n--{boundary}\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: {sha2}\r\n\r\n").into_bytes();
+    body.extend_from_slice(attachment);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let r = lrs
+        .post(app.url("/xapi/statements"))
+        .basic_auth(&key, Some(&secret))
+        .header(V.0, V.1)
+        .header("Content-Type", format!("multipart/mixed; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let others = [
+        json!({ "id": ids[1], "actor": kept, "verb": verb, "object": object, "context": { "instructor": gone } }),
+        json!({ "id": ids[2], "actor": kept, "verb": { "id": "http://adlnet.gov/expapi/verbs/experienced" },
+            "object": { "objectType": "StatementRef", "id": ids[0] } }),
+        json!({ "id": ids[3], "actor": kept, "verb": verb, "object": object }),
+    ];
+    let r = lrs
+        .post(app.url("/xapi/statements"))
+        .basic_auth(&key, Some(&secret))
+        .header(V.0, V.1)
+        .json(&others)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let activity = urlencode("https://elearning.example/courses/1");
+    let agent_q = urlencode(&gone.to_string());
+    for path in [
+        format!("/xapi/activities/state?activityId={activity}&agent={agent_q}&stateId=bookmark"),
+        format!("/xapi/agents/profile?agent={agent_q}&profileId=preferences"),
+    ] {
+        let r = lrs
+            .put(app.url(&path))
+            .basic_auth(&key, Some(&secret))
+            .header(V.0, V.1)
+            .header("If-None-Match", "*")
+            .json(&json!({"x": 1}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 204, "{path}");
+    }
+
+    let erased =
+        goldthread_web::erase_agent(&app.store, &gone.to_string(), None, jiff::Timestamp::now()).await.unwrap();
+    assert_eq!((erased.statements, erased.documents), (3, 2));
+    assert_eq!(app.store.erasure_count().await.unwrap(), 1);
+
+    let auth = Auth::Basic(key.clone(), secret.clone());
+    for q in [format!("?agent={agent_q}"), format!("?agent={agent_q}&related_agents=true")] {
+        let (status, body) = lrs_get(app, &auth, &q).await;
+        assert_eq!(status, 200);
+        assert!(body["statements"].as_array().unwrap().is_empty(), "{q}: {body}");
+    }
+    for id in &ids[..3] {
+        for p in ["statementId", "voidedStatementId"] {
+            let (status, _) = lrs_get(app, &auth, &format!("?{p}={id}")).await;
+            assert_eq!(status, 404, "{p}={id}");
+        }
+    }
+    let (status, body) = lrs_get(app, &auth, &format!("?statementId={}", ids[3])).await;
+    assert_eq!(status, 200, "someone else's statement stays: {body}");
+    let (_, all) = lrs_get(app, &auth, "?attachments=false").await;
+    let text = all.to_string();
+    assert!(
+        !text.contains("leaver@elsewhere.example") && !text.contains(&sha2),
+        "nothing of the agent is left: {text}"
+    );
+    for path in [
+        format!("/xapi/activities/state?activityId={activity}&agent={agent_q}&stateId=bookmark"),
+        format!("/xapi/agents/profile?agent={agent_q}&profileId=preferences"),
+    ] {
+        let r = lrs.get(app.url(&path)).basic_auth(&key, Some(&secret)).header(V.0, V.1).send().await.unwrap();
+        assert_eq!(r.status(), 404, "{path}");
+    }
+    let r = lrs
+        .get(app.url(&format!("/xapi/activities/state?activityId={activity}&agent={agent_q}")))
+        .basic_auth(&key, Some(&secret))
+        .header(V.0, V.1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap(), json!([]));
+});

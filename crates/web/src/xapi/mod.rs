@@ -6,6 +6,7 @@
 
 mod auth;
 mod documents;
+mod erasure;
 mod multipart;
 pub mod record;
 mod statements;
@@ -20,6 +21,7 @@ use axum::{Json, Router};
 use serde_json::json;
 
 pub use auth::issue_lrs_credentials;
+pub use erasure::{erase_agent, Erased};
 
 use crate::state::AppState;
 
