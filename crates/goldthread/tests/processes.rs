@@ -224,3 +224,54 @@ async fn admin_commands_make_users_and_tokens_that_work() {
     drop(server);
     db.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_acknowledged_statement_survives_sigkill_and_the_cli_issues_lrs_credentials() {
+    on_both(async |db: &TestDb| {
+        let dir = std::env::temp_dir().join(format!("gt-lrs-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let orgs = dir.join("orgs.csv");
+        std::fs::write(&orgs, "code,name,kind,sector,ownership,email_domains\nRX1,Riverside Trust,nhs-trust,health,public,riverside.nhs.uk\n").unwrap();
+        let out = Command::new(BIN).args(["--database", &db.url, "import", "organisations", orgs.to_str().unwrap()]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let lrs = |extra: &[&str]| {
+            let mut args = vec!["--database", &db.url, "admin", "lrs-credentials", "--organisation", "RX1"];
+            args.extend_from_slice(extra);
+            Command::new(BIN).args(&args).output().unwrap()
+        };
+        let bad = Command::new(BIN).args(["--database", &db.url, "admin", "lrs-credentials", "--organisation", "NOPE"]).output().unwrap();
+        assert!(!bad.status.success(), "an unknown organisation is refused");
+        let read_only = lrs(&["--read"]);
+        let out = lrs(&[]);
+        assert!(out.status.success() && read_only.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let last = |o: &std::process::Output| String::from_utf8(o.stdout.clone()).unwrap().lines().last().unwrap().trim().to_owned();
+        let (key, secret) = last(&out).split_once(':').map(|(k, s)| (k.to_owned(), s.to_owned())).unwrap();
+        let (ro_key, ro_secret) = last(&read_only).split_once(':').map(|(k, s)| (k.to_owned(), s.to_owned())).unwrap();
+        let server = Server::start(&db.url).await;
+        let statement = serde_json::json!({
+            "actor": { "mbox": "mailto:learner@elsewhere.example" },
+            "verb": { "id": "http://adlnet.gov/expapi/verbs/completed" },
+            "object": { "id": "https://elearning.example/courses/1" }
+        });
+        let post = |k: &str, s: &str| {
+            reqwest::Client::new()
+                .post(format!("{}/xapi/statements", server.base))
+                .basic_auth(k, Some(s))
+                .header("X-Experience-API-Version", "1.0.3")
+                .json(&statement)
+                .send()
+        };
+        assert_eq!(post(&ro_key, &ro_secret).await.unwrap().status(), 403, "read-only credentials cannot write");
+        let r = post(&key, &secret).await.unwrap();
+        assert_eq!(r.status(), 200);
+        let ids: Vec<String> = r.json().await.unwrap();
+        server.signal("-KILL");
+        drop(server);
+        let store = store::Store::connect(&db.url).await.unwrap();
+        let id = uuid::Uuid::parse_str(&ids[0]).unwrap();
+        assert_eq!(store.statements_by_id(&[id]).await.unwrap().len(), 1, "the acknowledged statement was lost");
+        store.close().await;
+        let _ = std::fs::remove_dir_all(dir);
+    })
+    .await;
+}
