@@ -132,6 +132,9 @@ pub async fn generate(store: &Store, people: usize, seed: u64, progress: bool) -
     if !progress {
         eprintln!("demo: {resources} resources and {entries} learning-record entries written");
     }
+    crate::demo_frameworks::generate(store, &demo.people, learner, seed, now)
+        .await
+        .context("cannot write the demo's 360s")?;
     Ok(DemoSummary { organisations: demo.organisations.len(), people: total, accounts })
 }
 

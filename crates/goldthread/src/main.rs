@@ -2,6 +2,7 @@
 
 mod cli;
 mod demo;
+mod demo_frameworks;
 mod demo_learning;
 
 use std::process::ExitCode;

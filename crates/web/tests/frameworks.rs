@@ -304,8 +304,29 @@ app_test!(framework_files_import_whole_or_not_at_all_and_round_trip, |app| {
     assert_eq!(app.get(&l, "/frameworks").await.status(), 200);
 });
 
+/// One learning-record entry of `person`'s, titled `title`.
+async fn entry(app: &TestApp, person: domain::ids::PersonId, title: &str) -> domain::ids::EntryId {
+    let id = domain::ids::EntryId::from_uuid(uuid::Uuid::new_v4());
+    let fields = store::learning::EntryFields {
+        title: Title::parse(title).unwrap(),
+        activity: domain::learning::Activity::Shadowing,
+        kind: domain::learning::LearningKind::Experience,
+        occurred_on: jiff::civil::date(2026, 5, 1),
+        time: domain::learning::TimeSpent::minutes(60).unwrap(),
+        reflection: domain::learning::Reflection::new("Asking before telling", "In supervision").unwrap(),
+        behaviours: vec![],
+        resource: None,
+    };
+    app.store.load_entries(&[(id, person, fields, None)], Timestamp::now()).await.unwrap();
+    id
+}
+
 app_test!(a_self_assessment_is_saved_finished_and_compared, |app| {
-    app.user("me@example.org", None, None, &[]).await;
+    let boss = app.user("boss@example.org", None, None, &[]).await;
+    let me = app.user("me@example.org", None, Some(boss), &[]).await;
+    let someone = app.user("someone@example.org", None, None, &[]).await;
+    let mine = entry(app, me, "Shadowing the ward manager").await;
+    let theirs = entry(app, someone, "Someone else's secret entry").await;
     let c = app.signed_in("me@example.org").await;
     let mut ids = Vec::new();
     for value in [1, 3] {
@@ -324,6 +345,8 @@ app_test!(a_self_assessment_is_saved_finished_and_compared, |app| {
         assert_eq!(r.status(), 422, "finishing needs every behaviour rated");
         let mut all = ratings("four-way-focus", value, 3);
         all.retain(|(k, _)| k.starts_with("r."));
+        all.push(("e.knowing-myself".to_owned(), mine.to_string()));
+        all.push(("e.knowing-myself".to_owned(), theirs.to_string()));
         all.push(("action".to_owned(), "finish".to_owned()));
         assert_eq!(post_pairs(app, &c, &path, &all).await.status(), 303);
         ids.push(path);
@@ -331,10 +354,23 @@ app_test!(a_self_assessment_is_saved_finished_and_compared, |app| {
     let page = app.get(&c, &ids[1]).await.text().await.unwrap();
     assert!(page.contains("How your ratings moved"));
     assert!(page.contains(">Up<"));
+    assert!(page.contains(&format!("<a href=\"/record/{mine}\">Shadowing the ward manager</a>")), "evidence is linked");
+    assert!(!page.contains("secret entry"), "only the person's own entries count as evidence");
     app.user("other@example.org", None, None, &[]).await;
     let o = app.signed_in("other@example.org").await;
     assert_eq!(app.get(&o, &ids[1]).await.status(), 404, "a self-assessment is its owner's alone");
     assert!(app.get(&c, "/plan").await.text().await.unwrap().contains("Recommended for you"));
+    // Shared, it is shown to the line manager from the plan; unshared, it is not.
+    let r = app.post(&c, &format!("{}/share", ids[1]), &[("shared", "yes")]).await;
+    assert_eq!(r.status(), 303);
+    let plan = app.get(&o, &format!("/people/{me}/plan")).await;
+    assert_eq!(plan.status(), 404, "someone who is not the line manager sees no plan");
+    let b = app.signed_in("boss@example.org").await;
+    let plan = app.get(&b, &format!("/people/{me}/plan")).await.text().await.unwrap();
+    assert!(plan.contains(&format!("href=\"{}\">Shared self-assessment", ids[1])));
+    assert!(!plan.contains(&ids[0]), "an unshared assessment is not listed");
+    assert_eq!(app.get(&b, &ids[1]).await.status(), 200);
+    assert_eq!(app.get(&b, &ids[0]).await.status(), 404);
 });
 
 async fn api_post(app: &TestApp, token: &str, path: &str, body: serde_json::Value) -> reqwest::Response {
@@ -432,3 +468,39 @@ app_test!(the_api_keeps_the_pages_rules_and_never_names_a_rater, |app| {
     assert_eq!(app.api_get(&boss, &format!("/api/v1/people/{subject}/plan")).await.status(), 200);
     assert_eq!(app.api_get(&root, &format!("/api/v1/people/{subject}/plan")).await.status(), 404);
 });
+
+app_test!(a_team_heatmap_shows_only_figures_over_three_people, |app| {
+    let boss = app.user("boss@example.org", None, None, &[]).await;
+    for n in 1..=3 {
+        let email = format!("r{n}@example.org");
+        app.user(&email, None, Some(boss), &[]).await;
+        if n == 3 {
+            // The third finishes only after the first look.
+            continue;
+        }
+        finish_assessment(app, &email, 2 + n as u8).await;
+    }
+    let b = app.signed_in("boss@example.org").await;
+    let page = app.get(&b, "/team/heatmap?framework=four-way-focus").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("2 of your team have finished"));
+    assert!(!html.contains("3.5"), "two people's average is withheld");
+    assert!(html.contains("Withheld"));
+    finish_assessment(app, "r3@example.org", 1).await;
+    let html = app.get(&b, "/team/heatmap?framework=four-way-focus").await.text().await.unwrap();
+    assert!(html.contains("<td class=\"nhsuk-table__cell\">2.7</td>"), "(3 + 4 + 1) / 3");
+    let r = app.signed_in("r1@example.org").await;
+    assert_eq!(app.get(&r, "/team/heatmap").await.status(), 403, "only line managers");
+});
+
+/// Signs in as `email` and finishes a self-assessment of the four-way focus, every behaviour `value`.
+async fn finish_assessment(app: &TestApp, email: &str, value: u8) {
+    let c = app.signed_in(email).await;
+    let r = app.post(&c, "/assessments", &[("framework", "four-way-focus")]).await;
+    let path = location(&r);
+    let mut all = ratings("four-way-focus", value, 3);
+    all.retain(|(k, _)| k.starts_with("r."));
+    all.push(("action".to_owned(), "finish".to_owned()));
+    assert_eq!(post_pairs(app, &c, &path, &all).await.status(), 303);
+}

@@ -19,7 +19,7 @@ use domain::frameworks::{
     Answer, BehaviourRef, Format, Framework, Goal, GoalStatus, Importance, InvitationId, Learner, Movement, Need,
     Rater, RaterGroup, Rating, SelfAssessment, Slug, Source,
 };
-use domain::ids::PersonId;
+use domain::ids::{EntryId, PersonId};
 use domain::people::Email;
 use domain::portfolio::say_date;
 use jiff::Timestamp;
@@ -58,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/feedback/{id}/report", get(report_page))
         .route("/feedback/invitations/{id}", get(rate_form).post(rate_submit))
         .route("/rate/{token}", get(link_form).post(link_submit))
+        .route("/team/heatmap", get(team_heatmap))
         .route("/plan", get(own_plan))
         .route("/plan/goals", post(add_goal))
         .route("/plan/goals/{id}/remove", post(remove_goal))
@@ -370,6 +371,8 @@ struct BehaviourInput {
     descriptors: Vec<(String, String)>,
     choices: Vec<ScaleChoice>,
     note: Option<String>,
+    /// Entries of the learning record that may be linked as evidence: (id, title, linked).
+    evidence: Vec<(String, String, bool)>,
     error: Option<String>,
 }
 
@@ -402,6 +405,7 @@ struct Posted {
     ratings: BTreeMap<String, String>,
     importance: BTreeMap<String, String>,
     notes: BTreeMap<String, String>,
+    evidence: BTreeMap<String, Vec<String>>,
     comment: String,
     action: String,
 }
@@ -416,6 +420,8 @@ impl Posted {
                 p.importance.insert(d.to_owned(), v.trim().to_owned());
             } else if let Some(b) = k.strip_prefix("n.") {
                 p.notes.insert(b.to_owned(), v.clone());
+            } else if let Some(b) = k.strip_prefix("e.") {
+                p.evidence.entry(b.to_owned()).or_default().push(v.trim().to_owned());
             } else if k == "comment" {
                 p.comment.clone_from(v);
             } else if k == "action" {
@@ -469,12 +475,19 @@ struct Checked {
     errors: Vec<(String, String)>,
 }
 
+/// A person's entries that may be linked as evidence (id, title), and those linked by behaviour.
+struct Evidence<'a> {
+    entries: &'a [(String, String)],
+    linked: &'a BTreeMap<String, Vec<String>>,
+}
+
 /// The form's domains for `framework`, filled with what was rated.
 fn domain_inputs(
     f: &Framework,
     rated: &BTreeMap<String, String>,
     importance: Option<&BTreeMap<String, String>>,
     notes: Option<&BTreeMap<String, String>>,
+    evidence: Option<Evidence<'_>>,
     errors: &[(String, String)],
 ) -> Vec<DomainInput> {
     let error_for = |id: &str| errors.iter().find(|(k, _)| k == id).map(|(_, m)| m.clone());
@@ -529,6 +542,13 @@ fn domain_inputs(
                             .collect(),
                         choices,
                         note: notes.map(|n| n.get(b.id.as_str()).cloned().unwrap_or_default()),
+                        evidence: evidence.as_ref().map_or_else(Vec::new, |Evidence { entries, linked }| {
+                            let mine = linked.get(b.id.as_str());
+                            entries
+                                .iter()
+                                .map(|(id, title)| (id.clone(), title.clone(), mine.is_some_and(|m| m.contains(id))))
+                                .collect()
+                        }),
                         error: error_for(&format!("r-{}", b.id)),
                     }
                 })
@@ -650,8 +670,18 @@ fn assessment_form(
     record: &AssessmentRecord,
     f: &Framework,
     posted: Option<&Posted>,
+    entries: &[(String, String)],
     errors: &[(String, String)],
 ) -> Response {
+    let linked: BTreeMap<String, Vec<String>> = match posted {
+        Some(p) => p.evidence.clone(),
+        None => record
+            .assessment
+            .ratings
+            .iter()
+            .map(|(b, r)| (b.to_string(), r.evidence.iter().map(ToString::to_string).collect()))
+            .collect(),
+    };
     let rated: BTreeMap<String, String> = match posted {
         Some(p) => p.ratings.clone(),
         None => record.assessment.ratings.iter().map(|(b, r)| (b.to_string(), r.rating.value().to_string())).collect(),
@@ -670,10 +700,10 @@ fn assessment_form(
         error_title: "There is a problem".to_owned(),
         caption: format!("Version {}", f.version()),
         intro: vec![
-            "Rate yourself on each behaviour. Add a note on what you would point to, if you like. Save to come back later; finish when every behaviour is rated.".to_owned(),
+            "Rate yourself on each behaviour. Add a note on what you would point to, and link entries of your learning record as evidence, if you like. Save to come back later; finish when every behaviour is rated.".to_owned(),
         ],
         action: format!("/assessments/{}", record.id),
-        domains: domain_inputs(f, &rated, None, Some(&notes), errors),
+        domains: domain_inputs(f, &rated, None, Some(&notes), Some(Evidence { entries, linked: &linked }), errors),
         comment: None,
         buttons: vec![("finish".to_owned(), "Finish".to_owned()), ("save".to_owned(), "Save and come back later".to_owned())],
     };
@@ -681,13 +711,35 @@ fn assessment_form(
     render(status, &page)
 }
 
+/// How many of a person's newest entries are offered as evidence.
+const EVIDENCE_CHOICES: usize = 20;
+
+/// A person's newest learning-record entries, as (id, title) to link as evidence.
+async fn evidence_choices(state: &AppState, person: PersonId) -> Result<Vec<(String, String)>, PageError> {
+    let entries = state.store.portfolio_entries(person, domain::portfolio::Period::ALL).await?;
+    Ok(entries
+        .into_iter()
+        .take(EVIDENCE_CHOICES)
+        .map(|e| (e.id.to_string(), format!("{} ({})", e.fields.title.as_str(), say_date(e.fields.occurred_on))))
+        .collect())
+}
+
+/// One behaviour's line in a finished self-assessment.
+struct RatingLine {
+    domain: String,
+    behaviour: String,
+    rating: String,
+    note: String,
+    /// Entries of the learning record linked as evidence: (href, title).
+    evidence: Vec<(String, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "frameworks/assessment.html")]
 struct AssessmentView {
     layout: Layout,
     rows: Vec<SummaryRow>,
-    /// (domain, behaviour, rating label, note)
-    ratings: Vec<(String, String, String, String)>,
+    ratings: Vec<RatingLine>,
     /// (behaviour, before, after, movement)
     history: Vec<(String, String, String, String)>,
     earlier: Option<String>,
@@ -702,7 +754,8 @@ async fn assessment_page(
 ) -> Result<Response, PageError> {
     let (record, f) = own_assessment(&state, &user, &id).await?;
     if record.completed_at.is_none() && record.person == user.person.id {
-        return Ok(assessment_form(&ctx, &user, &record, &f, None, &[]));
+        let entries = evidence_choices(&state, user.person.id).await?;
+        return Ok(assessment_form(&ctx, &user, &record, &f, None, &entries, &[]));
     }
     let earlier = state
         .store
@@ -734,16 +787,29 @@ async fn assessment_page(
                 .collect()
         })
         .unwrap_or_default();
+    let titles: BTreeMap<EntryId, String> = state
+        .store
+        .portfolio_entries(record.person, domain::portfolio::Period::ALL)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e.fields.title.as_str().to_owned()))
+        .collect();
     let ratings = f
         .behaviours()
         .map(|(d, b)| {
             let r = record.assessment.ratings.get(&b.id);
-            (
-                d.name.clone(),
-                b.name.clone(),
-                label(r.map(|r| r.rating)),
-                r.and_then(|r| r.note.clone()).unwrap_or_default(),
-            )
+            let evidence = r
+                .map(|r| {
+                    r.evidence.iter().filter_map(|e| Some((format!("/record/{e}"), titles.get(e)?.clone()))).collect()
+                })
+                .unwrap_or_default();
+            RatingLine {
+                domain: d.name.clone(),
+                behaviour: b.name.clone(),
+                rating: label(r.map(|r| r.rating)),
+                note: r.and_then(|r| r.note.clone()).unwrap_or_default(),
+                evidence,
+            }
         })
         .collect();
     let own = record.person == user.person.id;
@@ -782,10 +848,20 @@ async fn save_assessment(
     }
     let posted = Posted::read(&fields);
     let Checked { ratings, mut errors, .. } = posted.checked(&f);
+    let entries = evidence_choices(&state, user.person.id).await?;
     let mut assessment = SelfAssessment::start(&f);
     for (b, r) in &ratings {
         let note = posted.notes.get(b.as_str()).map(String::as_str);
-        if let Err(e) = assessment.rate(&f, b.as_str(), r.value(), note, Vec::new()) {
+        // Only the person's own entries count as evidence, whatever the form says.
+        let evidence: Vec<EntryId> = posted
+            .evidence
+            .get(b.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|id| entries.iter().any(|(e, _)| e == *id))
+            .filter_map(|id| id.parse().ok())
+            .collect();
+        if let Err(e) = assessment.rate(&f, b.as_str(), r.value(), note, evidence) {
             errors.push((format!("n-{b}"), e.to_string()));
         }
     }
@@ -794,7 +870,7 @@ async fn save_assessment(
         errors.push((String::new(), "Rate every behaviour before you finish, or save and come back later".to_owned()));
     }
     if !errors.is_empty() {
-        return Ok(assessment_form(&ctx, &user, &record, &f, Some(&posted), &errors));
+        return Ok(assessment_form(&ctx, &user, &record, &f, Some(&posted), &entries, &errors));
     }
     state.store.save_assessment(record.id, user.person.id, &assessment, finish, Timestamp::now()).await?;
     let to = if finish { format!("/assessments/{}", record.id) } else { "/assessments".to_owned() };
@@ -1272,7 +1348,7 @@ async fn answer_page(
         caption: framework.name().to_owned(),
         intro,
         action,
-        domains: domain_inputs(&framework, &posted.ratings, Some(&posted.importance), None, errors),
+        domains: domain_inputs(&framework, &posted.ratings, Some(&posted.importance), None, None, errors),
         comment: Some(posted.comment.clone()),
         buttons: vec![("send".to_owned(), "Send your feedback".to_owned())],
     };
@@ -1754,13 +1830,30 @@ async fn plan_view(
         comments,
         comment_action: format!("/people/{}/plan/comments", owner.id),
         links: if own {
-            vec![
+            let mut links = vec![
                 Link::new("/assessments", "Assess yourself"),
                 Link::new("/feedback", "360° feedback"),
                 Link::new("/frameworks", "Leadership frameworks"),
-            ]
+            ];
+            if user.viewer.has_reports {
+                links.push(Link::new("/team/heatmap", "Your team against a framework"));
+            }
+            links
         } else {
-            Vec::new()
+            // What the person has chosen to share with their line manager, and nothing else.
+            let mut shared = Vec::new();
+            for a in state.store.assessments_of(owner.id, None).await? {
+                if a.shared && a.completed_at.is_some() {
+                    let name =
+                        state.store.framework_version(a.assessment.framework.as_str(), &a.assessment.version).await?;
+                    let name = name.map_or_else(|| a.assessment.framework.to_string(), |f| f.name().to_owned());
+                    shared.push(Link::new(
+                        format!("/assessments/{}", a.id),
+                        format!("Shared self-assessment: {name}, {}", when(a.started_at)),
+                    ));
+                }
+            }
+            shared
         },
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -1856,4 +1949,150 @@ async fn comment_plan(
     state.store.add_plan_comment(owner.id, user.person.id, body, Timestamp::now()).await?;
     let to = if owner.id == user.person.id { "/plan".to_owned() } else { format!("/people/{}/plan", owner.id) };
     Ok(Redirect::to(&to).into_response())
+}
+
+// ------------------------------------------------------------------ the team heatmap
+
+struct HeatRow {
+    domain: String,
+    behaviour: String,
+    /// The team's average, or none where fewer than the threshold contributed.
+    mean: Option<String>,
+    people: Option<usize>,
+    /// The strip's fill for this behaviour.
+    fill: &'static str,
+    y: f64,
+    width: f64,
+}
+
+#[derive(Template)]
+#[template(path = "frameworks/heatmap.html")]
+struct HeatmapPage {
+    layout: Layout,
+    framework_field: Field,
+    scale: String,
+    contributors: usize,
+    threshold: usize,
+    rows: Vec<HeatRow>,
+    /// (domain, average or "Withheld", people)
+    domains: Vec<(String, String, String)>,
+    height: f64,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct HeatmapQuery {
+    framework: String,
+}
+
+/// Five steps from pale to NHS blue, by where an average sits on the scale; all reach 3:1 against
+/// white except the palest, which is outlined.
+const HEAT: [&str; 5] = ["#d8e6f3", "#9fc3e6", "#5b9bd5", "#2f74b5", "#005eb8"];
+
+/// A line manager's team, in aggregate: the average of each behaviour over the team's latest
+/// finished self-assessments, shown only where at least three people contributed.
+async fn team_heatmap(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Query(q): Query<HeatmapQuery>,
+) -> Result<Response, PageError> {
+    if !user.viewer.has_reports {
+        return Err(PageError::Forbidden);
+    }
+    let frameworks = state.store.frameworks().await?;
+    let chosen = if q.framework.is_empty() {
+        frameworks.first().map(|f| f.id.to_string()).unwrap_or_default()
+    } else {
+        q.framework.clone()
+    };
+    let framework = state.store.framework(&chosen).await?.ok_or(PageError::NotFound)?;
+    let mut team = Vec::new();
+    let mut page = 1;
+    loop {
+        let batch = state
+            .store
+            .team(
+                user.person.id,
+                domain::paging::PageRequest::new(Some(page), Some(domain::paging::PageRequest::MAX_PER_PAGE)),
+            )
+            .await?;
+        let more = batch.has_next();
+        team.extend(batch.items.into_iter().map(|p| p.id));
+        if !more {
+            break;
+        }
+        page += 1;
+    }
+    let mut observations = Vec::new();
+    let mut contributors = 0;
+    for person in team {
+        let latest = state
+            .store
+            .assessments_of(person, Some(framework.id().as_str()))
+            .await?
+            .into_iter()
+            .find(|a| a.completed_at.is_some());
+        let Some(latest) = latest else { continue };
+        contributors += 1;
+        for (di, d) in framework.domains().iter().enumerate() {
+            for (bi, b) in d.behaviours.iter().enumerate() {
+                if let Some(r) = latest.assessment.ratings.get(&b.id) {
+                    observations.push(domain::frameworks::feedback::Observation {
+                        row: (di, bi),
+                        column: di,
+                        contributor: person,
+                        value: r.rating.value(),
+                    });
+                }
+            }
+        }
+    }
+    let map = domain::frameworks::heatmap(&observations, domain::frameworks::THRESHOLD);
+    let scale = framework.scale();
+    let mut rows = Vec::new();
+    for (di, d) in framework.domains().iter().enumerate() {
+        for (bi, b) in d.behaviours.iter().enumerate() {
+            let cell = map.cells.iter().find(|c| c.row == (di, bi) && c.mean.is_some());
+            let mean = cell.and_then(|c| c.mean);
+            let step = mean.map_or(0, |m| ((scale.position(m) * 4.0).round() as usize).min(4));
+            rows.push(HeatRow {
+                domain: d.name.clone(),
+                behaviour: b.name.clone(),
+                mean: mean.map(one),
+                people: cell.and_then(|c| c.contributors),
+                fill: if mean.is_some() { HEAT[step] } else { "#ffffff" },
+                y: 10.0 + rows.len() as f64 * 26.0,
+                width: mean.map_or(0.0, |m| 20.0 + 180.0 * scale.position(m)),
+            });
+        }
+    }
+    let domains = framework
+        .domains()
+        .iter()
+        .enumerate()
+        .map(|(di, d)| {
+            let col = map.columns.iter().find(|c| c.column == di);
+            (
+                d.name.clone(),
+                figure_text(col.and_then(|c| c.mean)),
+                col.and_then(|c| c.contributors).map_or_else(String::new, |n| n.to_string()),
+            )
+        })
+        .collect();
+    let height = 20.0 + rows.len() as f64 * 26.0;
+    let framework_field = Field::new("framework", "Framework", "select")
+        .value(framework.id().as_str())
+        .options(frameworks.iter().map(|f| (f.id.to_string(), f.name.clone())));
+    let page = HeatmapPage {
+        layout: ctx.layout("Your team against a framework", Some(&user)),
+        framework_field,
+        scale: scale.points().iter().map(|p| format!("{} {}", p.value, p.label)).collect::<Vec<_>>().join(", "),
+        contributors,
+        threshold: domain::frameworks::THRESHOLD,
+        rows,
+        domains,
+        height,
+    };
+    Ok(render(StatusCode::OK, &page))
 }
