@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openBrowser, visit, submit, signIn, h1, journey, setField } from './harness.mjs';
+import { startApp, openBrowser, visit, submit, signIn, h1, journey, setField, ADMIN } from './harness.mjs';
 
 const PASSWORD = 'e2e-feedback-password-0451';
 const DOMAIN = 'riverside.nhs.uk';
@@ -160,6 +160,83 @@ test('a whole 360: invitations, answers, the report and the plan', { timeout: 30
       assert.equal(await h1(page), 'Your development plan');
       assert.match(await main.innerText(), /"Listening with care in practice" was added to your plan/);
       assert.match(await main.locator('table').first().innerText(), /Listening with care in practice[\s\S]*Open/);
+    });
+  } finally {
+    await browser.close();
+    await app.stop();
+  }
+});
+
+const BROKEN_FRAMEWORK = `id: our-values
+name: Our values
+version: "1"
+publisher: Riverside Trust
+scale:
+  - { value: 1, label: Rarely }
+  - { value: 2, label: Often }
+domains:
+  - id: care
+    name: Care
+    behaviours:
+      - { id: listening, name: Listening, question: Do I listen? }
+      - { id: listening, name: Listening again, question: Do I listen again? }
+`;
+
+test('frameworks, self-assessment and the team heatmap', { timeout: 300_000 }, async () => {
+  const app = await startApp();
+  await app.cli(['import', 'organisations', app.file('organisations.csv', ORGANISATIONS)]);
+  await app.cli(['import', 'people', app.file('people.csv', PEOPLE)]);
+  for (const who of ['mona', 'pat', 'priya', 'sam']) {
+    await app.cli(['admin', 'create-user', '--email', at(who), '--role', 'learner'], { input: `${PASSWORD}\n` });
+  }
+  const browser = await openBrowser();
+  const { page } = browser;
+  const main = page.locator('main');
+  try {
+    await journey('frameworks-and-self-assessment', app, page, async () => {
+      // An admin reads the frameworks and imports a broken file: the field is named, nothing is imported.
+      await signIn(page, app, ADMIN.email, ADMIN.password);
+      await visit(page, app, '/frameworks');
+      assert.equal(await h1(page), 'Leadership frameworks');
+      await submit(page, main.getByRole('link', { name: 'Healthcare leadership', exact: false }).first());
+      assert.match(await main.innerText(), /Exemplary/);
+      await visit(page, app, '/frameworks/import');
+      await page.locator('main input[type="radio"][name="kind"][value="framework"]').check();
+      await page.locator('main input[type="file"][name="file"]').setInputFiles(app.file('values.yaml', BROKEN_FRAMEWORK));
+      await submit(page, main.getByRole('button', { name: 'Import file' }));
+      assert.match(await page.locator('.nhsuk-error-summary').innerText(), /domains\[0\]\.behaviours\[1\]\.id: duplicated behaviour id/);
+      await visit(page, app, '/frameworks');
+      assert.doesNotMatch(await main.innerText(), /Our values/, 'nothing was imported');
+      await signOut(page, app);
+
+      // Three of Mona's team assess themselves: saved once, then finished.
+      for (const [who, value] of [['pat', 2], ['priya', 3], ['sam', 4]]) {
+        await signIn(page, app, at(who), PASSWORD);
+        await visit(page, app, '/assessments');
+        await setField(page, 'framework', 'four-way-focus');
+        await submit(page, main.getByRole('button', { name: 'Start' }));
+        assert.match(await h1(page), /Assess yourself: /);
+        await submit(page, main.getByRole('button', { name: 'Finish' }));
+        assert.match(await page.locator('.nhsuk-error-summary').innerText(), /Rate every behaviour before you finish/);
+        await rateAll(page, value, 3);
+        await submit(page, main.getByRole('button', { name: 'Finish' }));
+        assert.match(await h1(page), /Self-assessment: /);
+        assert.match(await main.innerText(), /first finished assessment/);
+        await visit(page, app, '/plan');
+        assert.equal(await h1(page), 'Your development plan');
+        await signOut(page, app);
+      }
+
+      // Their manager sees the team only in aggregate.
+      await signIn(page, app, at('mona'), PASSWORD);
+      await visit(page, app, '/plan');
+      await submit(page, main.getByRole('link', { name: 'Your team against a framework' }));
+      await setField(page, 'framework', 'four-way-focus');
+      await submit(page, main.getByRole('button', { name: 'Show' }));
+      assert.equal(await h1(page), 'Your team against a framework');
+      const text = await main.innerText();
+      assert.match(text, /3 of your team have finished/);
+      assert.match(text, /Knowing myself\s+3\.0\s+3/, 'the average over three people');
     });
   } finally {
     await browser.close();

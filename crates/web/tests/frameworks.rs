@@ -168,10 +168,25 @@ app_test!(a_whole_360_reports_by_pool_and_never_by_rater, |app| {
     assert!(html.contains("<svg"), "charts are drawn");
     assert!(html.contains("Add to your plan"));
 
-    // Nobody else can read the report or the 360's page: not the manager, a rater, or an admin.
+    let mail = app.mail.last_to("subject@trust.nhs.uk").await;
+    assert!(mail.contains("report is ready"), "the subject is told: {mail}");
+    let csv = app.get(&s, &format!("{report_path}.csv")).await;
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = csv.text().await.unwrap();
+    assert!(csv.starts_with("measure,id,name,group,value,count\r\n"));
+    assert!(csv.contains("rating,listening-with-care,Listening with care,Line manager,4.00,1"));
+    assert!(csv.contains("rating,listening-with-care,Listening with care,Others,3.40,5"));
+    assert!(!csv.contains(",Peers,"), "the export folds peers as the page does");
+    assert!(csv.contains("Comment from peer1@trust.nhs.uk"), "comments, unattributed");
+    assert!(!csv.contains("Person peer1") && !csv.contains(&subject.to_string()), "no names or ids in the export");
+
+    // Nobody else can read the report, its export or the 360's page: not the manager, a rater, or
+    // an admin.
     for email in ["manager@trust.nhs.uk", "peer1@trust.nhs.uk", "admin@trust.nhs.uk"] {
         let c = app.signed_in(email).await;
         assert_eq!(app.get(&c, &report_path).await.status(), 404, "{email}");
+        assert_eq!(app.get(&c, &format!("{report_path}.csv")).await.status(), 404, "{email}");
         assert_eq!(app.get(&c, &feedback).await.status(), 404, "{email}");
     }
     let late = post_pairs(app, &app.client(), &path, &ratings("leadership-way", 1, 1)).await;

@@ -263,6 +263,27 @@ pub async fn close_and_release(store: &Store, id: FeedbackId) -> Result<Result<R
     store.close_feedback(id, Timestamp::now(), |f, i, a| release_report(f, i, a, &ReleaseRules::default(), seed)).await
 }
 
+/// Tells the subject and the facilitator that the report is ready. The email holds no figures.
+pub async fn notify_release(state: &AppState, f: &FeedbackRecord) -> Result<(), StoreError> {
+    let subject = state.store.person(f.subject).await?.ok_or(StoreError::NotFound)?;
+    let link = format!("{}/feedback/{}/report", state.config.base_url, f.id);
+    let mut to = vec![(subject.email.clone(), "your".to_owned())];
+    if let Some(p) = f.facilitator {
+        if let Some(facilitator) = state.store.person(p).await? {
+            to.push((facilitator.email, format!("{}'s", subject.name.as_str())));
+        }
+    }
+    for (email, whose) in to {
+        let body = format!(
+            "The 360 has closed and {whose} report is ready. Sign in to read it:\n{link}\n\nIt shows each group's answers only where enough people answered for nobody to be picked out.\n"
+        );
+        if let Err(e) = state.mailer.send(email.as_str(), "A 360 report is ready", body).await {
+            tracing::warn!(error = %e, "a report's email could not be sent");
+        }
+    }
+    Ok(())
+}
+
 pub fn release_message(e: &ReleaseError) -> String {
     match e {
         ReleaseError::NoAnswers => "Nobody but the person the 360 is about has answered yet, so there is nothing to report: it can close once at least one rater has answered".to_owned(),
@@ -880,7 +901,7 @@ pub async fn close(
         return Err(ApiError::NotFound);
     }
     match close_and_release(&state.store, f.id).await? {
-        Ok(_) => {}
+        Ok(_) => notify_release(&state, &f).await?,
         Err(CloseRefused::AlreadyClosed) => return Err(ApiError::Conflict("this 360 has already closed".to_owned())),
         Err(CloseRefused::Release(e)) => return Err(ApiError::invalid("answers", release_message(&e))),
         Err(CloseRefused::Unknown) => return Err(ApiError::NotFound),

@@ -17,7 +17,7 @@ use axum::Router;
 use domain::frameworks::{
     compare, equivalents, needs_from_assessment, needs_from_report, parse_crosswalks, parse_framework, recommend,
     Answer, BehaviourRef, Format, Framework, Goal, GoalStatus, Importance, InvitationId, Learner, Movement, Need,
-    Rater, RaterGroup, Rating, SelfAssessment, Slug, Source,
+    Rater, RaterGroup, Rating, Report, SelfAssessment, Slug, Source,
 };
 use domain::ids::{EntryId, PersonId};
 use domain::people::Email;
@@ -33,7 +33,7 @@ use uuid::Uuid;
 use super::view::{render, Field, FieldError, Layout, Link, MessagePage, Section, SummaryRow};
 use super::{Ctx, PageForm};
 use crate::api::frameworks::{
-    close_and_release, goals_with_status, invite_one, release_message, send_reminders,
+    close_and_release, goals_with_status, invite_one, notify_release, release_message, send_reminders,
     start_feedback as begin_feedback, Access, InviteRequest,
 };
 use crate::auth::{hash_secret, CurrentUser};
@@ -56,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .route("/feedback/{id}/close", post(close))
         .route("/feedback/{id}/remind", post(remind))
         .route("/feedback/{id}/report", get(report_page))
+        .route("/feedback/{id}/report.csv", get(report_csv))
         .route("/feedback/invitations/{id}", get(rate_form).post(rate_submit))
         .route("/rate/{token}", get(link_form).post(link_submit))
         .route("/team/heatmap", get(team_heatmap))
@@ -1260,7 +1261,11 @@ async fn close(
 ) -> Result<Response, PageError> {
     let f = administered_feedback(&state, &user, &id).await?;
     match close_and_release(&state.store, f.id).await? {
-        Ok(_) | Err(CloseRefused::AlreadyClosed) => Ok(Redirect::to(&format!("/feedback/{}", f.id)).into_response()),
+        Ok(_) => {
+            notify_release(&state, &f).await?;
+            Ok(Redirect::to(&format!("/feedback/{}", f.id)).into_response())
+        }
+        Err(CloseRefused::AlreadyClosed) => Ok(Redirect::to(&format!("/feedback/{}", f.id)).into_response()),
         Err(CloseRefused::Release(e)) => {
             let errors = [(String::new(), release_message(&e))];
             feedback_view(&state, &ctx, &user, &f, &InviteRequest::default(), &errors, None, None).await
@@ -1515,6 +1520,7 @@ struct ReportPage {
     recommendations: Vec<RecommendationView>,
     can_plan: bool,
     target: String,
+    csv: String,
 }
 
 const SOURCES: [Source; 6] =
@@ -1524,19 +1530,29 @@ fn figure_text(v: Option<f64>) -> String {
     v.map_or_else(|| "Withheld".to_owned(), one)
 }
 
-async fn report_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let f = visible_feedback(&state, &user, &id).await?;
+/// A closed 360 whose report the viewer may read, with the report and its framework version.
+async fn released(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<(FeedbackRecord, Report, Framework), PageError> {
+    let f = visible_feedback(state, user, id).await?;
     if !Access::reads_report(user.person.id, &f) {
         return Err(PageError::NotFound);
     }
     let report = state.store.feedback_report(f.id).await?.ok_or(PageError::NotFound)?;
     let framework =
         state.store.framework_version(f.framework.as_str(), &f.version).await?.ok_or(PageError::NotFound)?;
+    Ok((f, report, framework))
+}
+
+async fn report_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (f, report, framework) = released(&state, &user, &id).await?;
     let subject = state.store.person(f.subject).await?.ok_or(PageError::NotFound)?;
     let scale = framework.scale();
     let domain_name = |id: &Slug| framework.domain(id.as_str()).map_or_else(|| id.to_string(), |d| d.name.clone());
@@ -1681,8 +1697,76 @@ async fn report_page(
         recommendations,
         can_plan,
         target: (jiff::Zoned::now().date() + jiff::Span::new().days(90)).to_string(),
+        csv: format!("/feedback/{}/report.csv", f.id),
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// One CSV field, quoted where it must be.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// The released report's figures and comments as CSV, for the subject and facilitator only: the
+/// same figures the page shows, never a rater's name.
+async fn report_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (f, report, framework) = released(&state, &user, &id).await?;
+    let mut rows: Vec<[String; 6]> = vec![["measure", "id", "name", "group", "value", "count"].map(str::to_owned)];
+    let name_of = |id: &Slug| {
+        framework
+            .behaviour(id.as_str())
+            .map(|(_, b)| b.name.clone())
+            .or_else(|| framework.domain(id.as_str()).map(|d| d.name.clone()))
+            .unwrap_or_else(|| id.to_string())
+    };
+    // (measure, behaviour or domain, group, mean, count)
+    let mut figures: Vec<(&str, &Slug, Source, f64, usize)> = Vec::new();
+    for b in &report.behaviours {
+        figures.extend(b.figures.iter().map(|x| ("rating", &b.behaviour, x.source, x.mean, x.answers)));
+    }
+    for d in &report.domains {
+        figures.extend(d.ratings.iter().map(|x| ("domain rating", &d.domain, x.source, x.mean, x.behaviours)));
+        figures.extend(d.importance.iter().map(|x| ("importance", &d.domain, x.source, x.mean, x.answers)));
+    }
+    for (measure, id, source, mean, count) in figures {
+        rows.push([
+            measure.to_owned(),
+            id.to_string(),
+            name_of(id),
+            source.label().to_owned(),
+            format!("{mean:.2}"),
+            count.to_string(),
+        ]);
+    }
+    let comments = report
+        .comments
+        .own
+        .iter()
+        .map(|c| ("Self", c))
+        .chain(report.comments.manager.iter().map(|c| ("Line manager", c)))
+        .chain(report.comments.others.iter().flatten().map(|c| ("Others", c)));
+    for (source, c) in comments {
+        rows.push(["comment".to_owned(), String::new(), c.clone(), source.to_owned(), String::new(), String::new()]);
+    }
+    let body: String =
+        rows.iter().map(|r| r.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",") + "\r\n").collect();
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"360-report-{}.csv\"", f.id)),
+            (axum::http::header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// Resources recommended for `needs`, through the crosswalks, suited to the person's level and
