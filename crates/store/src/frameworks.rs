@@ -16,7 +16,7 @@ use domain::frameworks::feedback::{
 };
 use domain::frameworks::{
     export_framework, parse_framework, shipped, Answer, BehaviourRef, Crosswalk, Format, Framework, Goal, Importance,
-    Invitation, InvitationId, Rater, RaterGroup, ReleaseError, Report, SelfAssessment, SelfRating, Slug, Source,
+    Invitation, InvitationId, Rater, RaterGroup, ReleaseError, Report, Scale, SelfAssessment, SelfRating, Slug, Source,
 };
 use domain::ids::{EntryId, PersonId, ResourceId};
 use domain::people::{Email, Level, Sector};
@@ -361,18 +361,28 @@ pub struct AssessmentRecord {
     pub shared: bool,
 }
 
+/// Scales by framework id and version.
+type ScaleCache = BTreeMap<(String, String), Scale>;
+
 const ASSESSMENT_COLUMNS: &str =
     "id, person_id, framework_id, framework_version, started_at, updated_at, completed_at, shared";
 
 impl Store {
-    async fn decode_assessment(&self, row: &AnyRow) -> Result<AssessmentRecord> {
+    /// Reads one assessment and its ratings; `scales` keeps each framework version's scale, so
+    /// that a list reads each framework once.
+    async fn decode_assessment(&self, row: &AnyRow, scales: &mut ScaleCache) -> Result<AssessmentRecord> {
         let id: AssessmentId = id_of(row, "id")?;
         let framework = slug(&row.try_get::<String, _>("framework_id")?)?;
         let version: String = row.try_get("framework_version")?;
-        let scale_of = self
-            .framework_version(framework.as_str(), &version)
-            .await?
-            .ok_or_else(|| corrupt("assessment", "its framework version is missing"))?;
+        let key = (framework.to_string(), version.clone());
+        if !scales.contains_key(&key) {
+            let f = self
+                .framework_version(framework.as_str(), &version)
+                .await?
+                .ok_or_else(|| corrupt("assessment", "its framework version is missing"))?;
+            scales.insert(key.clone(), f.scale().clone());
+        }
+        let scale = scales.get(&key).ok_or_else(|| corrupt("assessment", "no scale"))?;
         let rows = sqlx::query(
             "SELECT behaviour, rating, note, evidence FROM self_ratings WHERE assessment_id = $1 ORDER BY behaviour",
         )
@@ -382,7 +392,7 @@ impl Store {
         let mut ratings = BTreeMap::new();
         for r in &rows {
             let value = u8::try_from(r.try_get::<i64, _>("rating")?).map_err(|e| corrupt("rating", e))?;
-            let rating = scale_of.scale().rating(value).map_err(|e| corrupt("rating", e))?;
+            let rating = scale.rating(value).map_err(|e| corrupt("rating", e))?;
             let evidence = split(&r.try_get::<String, _>("evidence")?)
                 .map(|e| e.parse::<EntryId>().map_err(|_| corrupt("evidence", "not an id")))
                 .collect::<Result<Vec<_>>>()?;
@@ -471,7 +481,7 @@ impl Store {
     pub async fn assessment(&self, id: AssessmentId) -> Result<Option<AssessmentRecord>> {
         let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM self_assessments WHERE id = $1");
         match sqlx::query(&sql).bind(id.to_string()).fetch_optional(self.pool()).await? {
-            Some(row) => Ok(Some(self.decode_assessment(&row).await?)),
+            Some(row) => Ok(Some(self.decode_assessment(&row, &mut ScaleCache::new()).await?)),
             None => Ok(None),
         }
     }
@@ -488,8 +498,9 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
         let mut out = Vec::with_capacity(rows.len());
+        let mut scales = ScaleCache::new();
         for row in &rows {
-            out.push(self.decode_assessment(row).await?);
+            out.push(self.decode_assessment(row, &mut scales).await?);
         }
         Ok(out)
     }

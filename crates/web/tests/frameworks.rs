@@ -438,6 +438,10 @@ app_test!(the_api_keeps_the_pages_rules_and_never_names_a_rater, |app| {
     let s = app.signed_in("me@example.org").await;
     let r = app.post(&s, &format!("/feedback/{id}/remind"), &[]).await;
     assert!(r.text().await.unwrap().contains("Nobody needed a reminder"));
+    let r = api_post(app, &me, &format!("/api/v1/feedback/{id}/reminders"), serde_json::json!({})).await;
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["reminded"], 0);
+    let r = api_post(app, &boss, &format!("/api/v1/feedback/{id}/reminders"), serde_json::json!({})).await;
+    assert_eq!(r.status(), 404, "a rater does not administer the 360");
 
     for (email, value) in [("boss@example.org", 2), ("p1@example.org", 3), ("p2@example.org", 4), ("p3@example.org", 5)]
     {
@@ -451,6 +455,8 @@ app_test!(the_api_keeps_the_pages_rules_and_never_names_a_rater, |app| {
     assert_eq!(r.status(), 200);
     let r = api_post(app, &me, &format!("/api/v1/feedback/{id}/close"), serde_json::json!({})).await;
     assert_eq!(r.status(), 409, "a 360 is reported once");
+    let r = api_post(app, &me, &format!("/api/v1/feedback/{id}/reminders"), serde_json::json!({})).await;
+    assert_eq!(r.status(), 409, "a closed 360 has nobody to remind");
 
     let report = app.api_get(&me, &format!("/api/v1/feedback/{id}/report")).await;
     assert_eq!(report.status(), 200);

@@ -35,7 +35,7 @@ use crate::AppState;
 /// This module's part of the OpenAPI document, merged into the whole.
 #[derive(OpenApi)]
 #[openapi(
-    paths(list, get_one, export, assessments, feedback_list, start, feedback_one, invite, close, report, plan),
+    paths(list, get_one, export, assessments, feedback_list, start, feedback_one, invite, remind, close, report, plan),
     components(schemas(
         FrameworkItem,
         FrameworkBody,
@@ -49,6 +49,7 @@ use crate::AppState;
         StartFeedback,
         InviteRequest,
         Invited,
+        Reminded,
         ReportBody,
         PoolBody,
         FigureBody,
@@ -70,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .route("/feedback", get(feedback_list).post(start))
         .route("/feedback/{id}", get(feedback_one))
         .route("/feedback/{id}/invitations", post(invite))
+        .route("/feedback/{id}/reminders", post(remind))
         .route("/feedback/{id}/close", post(close))
         .route("/feedback/{id}/report", get(report))
         .route("/people/{id}/plan", get(plan))
@@ -483,6 +485,12 @@ pub struct Invited {
     pub link: Option<String>,
 }
 
+/// How many raters were reminded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Reminded {
+    pub reminded: usize,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PoolBody {
     /// `self`, `line-manager`, `peers`, `direct-reports` or `others`.
@@ -884,6 +892,26 @@ pub async fn invite(
         Ok(link) => Ok((StatusCode::CREATED, Json(Invited { link })).into_response()),
         Err(errors) => Err(problems(errors)),
     }
+}
+
+/// Reminds by email each rater who has not answered and was not reminded in the last day (an
+/// invitation is first reminded a day after it was made); a scheduler can call this daily.
+#[utoipa::path(post, path = "/api/v1/feedback/{id}/reminders", tag = "feedback",
+    params(("id" = String, Path, description = "The 360's id")),
+    responses((status = 200, body = Reminded), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn remind(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Reminded>, ApiError> {
+    let f = visible(&state, &user, &id).await?;
+    if !Access::administers(user.person.id, &f) {
+        return Err(ApiError::NotFound);
+    }
+    if !f.is_open() {
+        return Err(ApiError::Conflict("this 360 has closed".to_owned()));
+    }
+    Ok(Json(Reminded { reminded: send_reminders(&state, &f, Timestamp::now()).await? }))
 }
 
 /// Closes a 360 and releases its report, once. A 360 nobody but its subject has answered cannot
