@@ -35,7 +35,8 @@ CREATE INDEX xapi_statements_org ON xapi_statements(organisation_id, seq);
 
 -- What each statement can be found by, one row per filter value, prefixed by the filter:
 -- a: an agent as actor or object, A: any agent the statement relates (related_agents),
--- v: the verb, o: the object activity, O: any activity (related_activities), r: the registration.
+-- v: the verb, o: the object activity, O: any activity (related_activities), r: the registration,
+-- E: every form of every agent it names (an mbox also as its mbox_sha1sum), for erasure.
 -- A statement whose object is a StatementRef also carries its target's rows, so the filter
 -- conditions for StatementRefs (Communication 2.1.3.s3) hold recursively by construction.
 CREATE TABLE xapi_index (
@@ -99,3 +100,9 @@ CREATE TABLE xapi_pending (
     entry_id TEXT
 );
 CREATE INDEX xapi_pending_person ON xapi_pending(person_id, resolved_at);
+
+-- A person's email as an xAPI mbox_sha1sum (the SHA-1 of "mailto:" and the address), so that a
+-- statement identifying its actor that way is matched to the person. Kept by the store whenever
+-- an email is written; rows from before this migration are filled in by Store::migrate.
+ALTER TABLE people ADD COLUMN mbox_sha1sum TEXT;
+CREATE INDEX people_mbox_sha1sum ON people(mbox_sha1sum);

@@ -94,7 +94,8 @@ impl Store {
 
     /// Runs the embedded migrations that have not yet run. Safe to call from several processes.
     pub async fn migrate(&self) -> Result<()> {
-        migrate::run(&self.pool, self.backend).await
+        migrate::run(&self.pool, self.backend).await?;
+        self.fill_mbox_sha1sums().await
     }
 
     /// Answers whether the database is reachable.

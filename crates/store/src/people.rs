@@ -595,7 +595,7 @@ impl Store {
         let manager_before: Option<String> = row.try_get("line_manager_id")?;
         sqlx::query(
             "UPDATE people SET email = $2, name = $3, name_lower = $4, staff_number = $5, job_title = $6, profession = $7, level = $8, \
-             organisation_id = $9, line_manager_id = $10, start_date = $11, updated_at = $12 WHERE id = $1",
+             organisation_id = $9, line_manager_id = $10, start_date = $11, updated_at = $12, mbox_sha1sum = $13 WHERE id = $1",
         )
         .bind(r.id.to_string())
         .bind(r.email.as_str())
@@ -609,6 +609,7 @@ impl Store {
         .bind(r.manager.map(|m| m.to_string()))
         .bind(r.start_date.map(|d| d.to_string()))
         .bind(millis(now))
+        .bind(crate::xapi::mbox_sha1sum(r.email.as_str()))
         .execute(&mut **tx)
         .await
         .map_err(|e| StoreError::conflict_as(e, "email address or staff number"))?;
@@ -659,7 +660,7 @@ impl Store {
         now: Timestamp,
         max_params: usize,
     ) -> Result<()> {
-        const PEOPLE_COLS: usize = 13;
+        const PEOPLE_COLS: usize = 14;
         const EMPLOYMENT_COLS: usize = 7;
         const BULK_ROWS: usize = 1_000;
         const BULK_CACHE_KIB: i64 = 512 * 1024;
@@ -690,7 +691,7 @@ impl Store {
         let at = millis(now);
         for chunk in records.chunks(max_params / PEOPLE_COLS) {
             let sql = format!(
-                "INSERT INTO people (id, email, name, name_lower, staff_number, job_title, profession, level, organisation_id, line_manager_id, start_date, created_at, updated_at) VALUES {}",
+                "INSERT INTO people (id, email, name, name_lower, staff_number, job_title, profession, level, organisation_id, line_manager_id, start_date, created_at, updated_at, mbox_sha1sum) VALUES {}",
                 placeholders(chunk.len(), PEOPLE_COLS)
             );
             let mut q = sqlx::query(&sql);
@@ -708,7 +709,8 @@ impl Store {
                     .bind(r.manager.map(|m| m.to_string()))
                     .bind(r.start_date.map(|d| d.to_string()))
                     .bind(at)
-                    .bind(at);
+                    .bind(at)
+                    .bind(crate::xapi::mbox_sha1sum(r.email.as_str()));
             }
             q.execute(&mut **tx).await.map_err(|e| StoreError::conflict_as(e, "email address or staff number"))?;
         }

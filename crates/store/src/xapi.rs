@@ -50,7 +50,8 @@ pub struct NewStatement {
     pub id: Uuid,
     pub stored: Timestamp,
     pub body: String,
-    /// The filter terms (`a:`, `A:`, `v:`, `o:`, `O:`, `r:` prefixed), without duplicates.
+    /// The filter terms (`a:`, `A:`, `v:`, `o:`, `O:`, `r:` prefixed, and `E:` for every form
+    /// of every agent, for erasure), without duplicates.
     pub terms: Vec<String>,
     /// The statement this one voids, for a voiding statement.
     pub voids: Option<Uuid>,
@@ -193,7 +194,42 @@ fn statement_of(row: &sqlx::any::AnyRow) -> Result<StoredStatement> {
     })
 }
 
+/// The `mbox_sha1sum` of an email address.
+pub fn mbox_sha1sum(email: &str) -> Option<String> {
+    let mbox = domain::xapi::Mbox::parse(&format!("mailto:{email}")).ok()?;
+    Some(domain::xapi::MboxSha1Sum::of(&mbox).as_str().to_owned())
+}
+
 impl Store {
+    /// Fills in `people.mbox_sha1sum` for rows written before it existed.
+    pub(crate) async fn fill_mbox_sha1sums(&self) -> Result<()> {
+        let rows =
+            sqlx::query("SELECT id, email FROM people WHERE mbox_sha1sum IS NULL").fetch_all(self.pool()).await?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool().begin().await?;
+        for r in &rows {
+            let email: String = r.try_get("email")?;
+            sqlx::query("UPDATE people SET mbox_sha1sum = $2 WHERE id = $1")
+                .bind(r.try_get::<String, _>("id")?)
+                .bind(mbox_sha1sum(&email))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The person whose email has this `mbox_sha1sum`, if any.
+    pub async fn person_by_mbox_sha1sum(&self, sha1: &str) -> Result<Option<PersonId>> {
+        let id: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE mbox_sha1sum = $1")
+            .bind(sha1.to_ascii_lowercase())
+            .fetch_optional(self.pool())
+            .await?;
+        id.map(|i| i.parse().map_err(|_| StoreError::Corrupt("person id".to_owned()))).transpose()
+    }
+
     // ---------------------------------------------------------------- credentials
 
     pub async fn create_lrs_credential(&self, credential: &LrsCredential, secret_hash: &str) -> Result<()> {
@@ -601,7 +637,7 @@ impl Store {
         let mut seqs: Vec<i64> = Vec::new();
         for k in keys {
             let found: Vec<i64> = sqlx::query_scalar("SELECT statement_seq FROM xapi_index WHERE term = $1")
-                .bind(format!("A:{k}"))
+                .bind(format!("E:{k}"))
                 .fetch_all(&mut *tx)
                 .await?;
             seqs.extend(found);

@@ -61,8 +61,9 @@ impl Default for Config {
 
 /// Builds the whole application: every route and every middleware, as the server runs it.
 pub fn app(store: Store, config: Config) -> anyhow::Result<Router> {
+    let limit = config.max_body_bytes;
     let state = AppState::new(store, config)?;
-    Ok(middleware::wrap(
+    let routed = middleware::wrap(
         Router::new()
             .merge(pages::routes())
             .nest("/api", api::routes())
@@ -72,7 +73,13 @@ pub fn app(store: Store, config: Config) -> anyhow::Result<Router> {
             .fallback(pages::not_found),
         state.clone(),
     )
-    .with_state(state))
+    .with_state(state);
+    // The xAPI alternate request syntax changes a request's method, so it must come before
+    // routing; the version header goes on every /xapi response, refusals by the outer layers too.
+    let outer = tower::ServiceBuilder::new()
+        .layer(axum::middleware::from_fn(move |request, next| xapi::before_routing(limit, request, next)))
+        .service(routed);
+    Ok(Router::new().fallback_service(outer))
 }
 
 /// Serves the application on `listener` until `shutdown` resolves, then lets requests in flight

@@ -57,7 +57,7 @@ pub fn routes() -> Router<AppState> {
                 .delete(documents::delete_agent_profile),
         )
         .fallback(not_found)
-        .layer(from_fn(version_and_alternate_syntax))
+        .layer(from_fn(version_checks))
 }
 
 /// A refusal, with the status the specification names and a message saying why.
@@ -132,37 +132,57 @@ const FORM_HEADERS: &[&str] = &[
     "accept-language",
 ];
 
-/// Checks the version header, answers with ours, and turns an alternate-syntax request (a POST
-/// with `method` in the query and the rest in a form body) into the request it stands for.
-async fn version_and_alternate_syntax(request: Request, next: Next) -> Response {
-    let request = match alternate_syntax(request).await {
+/// Runs before routing for every request: for `/xapi` ones, turns an alternate-syntax request (a
+/// POST with `method` in the query and the rest in a form body) into the request it stands for,
+/// and puts the version header on whatever answer comes back.
+pub async fn before_routing(limit: usize, request: Request, next: Next) -> Response {
+    if !request.uri().path().starts_with("/xapi/") {
+        return next.run(request).await;
+    }
+    let request = match alternate_syntax(limit, request).await {
         Ok(r) => r,
         Err(e) => return with_version(e.into_response()),
     };
+    with_version(next.run(request).await)
+}
+
+/// Checks the version header on every resource but About, and answers statement requests with
+/// X-Experience-API-Consistent-Through (Communication 2.1.3.s2.b5: on all of them).
+async fn version_checks(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = check_version(request, next).await;
+    if path.ends_with("/statements") {
+        if let Ok(v) = HeaderValue::from_str(&domain::xapi::format_timestamp(jiff::Timestamp::now())) {
+            response.headers_mut().entry("x-experience-api-consistent-through").or_insert(v);
+        }
+    }
+    with_version(response)
+}
+
+async fn check_version(request: Request, next: Next) -> Response {
     let about = request.uri().path().ends_with("/about");
     if !about {
         match request.headers().get(VERSION_HEADER).map(|v| v.to_str().unwrap_or_default().trim().to_owned()) {
             None => {
-                return with_version(
-                    XapiError::bad("send the X-Experience-API-Version header (this LRS speaks 1.0.3)").into_response(),
-                )
+                return XapiError::bad("send the X-Experience-API-Version header (this LRS speaks 1.0.3)")
+                    .into_response()
             }
             Some(v) if !is_supported_version(&v) => {
-                return with_version(
-                    XapiError::bad(format!(
-                        "X-Experience-API-Version {v:?} is not supported: use 1.0.3 (or 1.0.0 to 1.0.2)"
-                    ))
-                    .into_response(),
-                )
+                return XapiError::bad(format!(
+                    "X-Experience-API-Version {v:?} is not supported: use 1.0.3 (any 1.0.x)"
+                ))
+                .into_response()
             }
             Some(_) => {}
         }
     }
-    with_version(next.run(request).await)
+    next.run(request).await
 }
 
+/// Any 1.0.x version (Communication 3.3.s3.b5).
 fn is_supported_version(v: &str) -> bool {
-    matches!(v, "1.0" | "1.0.0" | "1.0.1" | "1.0.2" | "1.0.3")
+    v == "1.0"
+        || v.strip_prefix("1.0.").is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn with_version(mut response: Response) -> Response {
@@ -170,7 +190,7 @@ fn with_version(mut response: Response) -> Response {
     response
 }
 
-async fn alternate_syntax(request: Request) -> XapiResult<Request> {
+async fn alternate_syntax(limit: usize, request: Request) -> XapiResult<Request> {
     let query = request.uri().query().unwrap_or_default().to_owned();
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&query).unwrap_or_default();
     let Some((_, method)) = pairs.iter().find(|(k, _)| k == "method") else {
@@ -202,7 +222,7 @@ async fn alternate_syntax(request: Request) -> XapiResult<Request> {
     if !is_form {
         return Err(XapiError::bad("an alternate-syntax request must be sent as application/x-www-form-urlencoded"));
     }
-    let bytes: Bytes = axum::body::to_bytes(body, usize::MAX)
+    let bytes: Bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| XapiError::new(StatusCode::PAYLOAD_TOO_LARGE, "the request body is too large"))?;
     let form: Vec<(String, String)> =

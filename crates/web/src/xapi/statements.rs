@@ -187,6 +187,10 @@ async fn person_of(state: &AppState, statement: &Statement) -> XapiResult<Option
             let Ok(email) = domain::people::Email::parse(address) else { return Ok(None) };
             Ok(state.store.person_by_email(&email).await?)
         }
+        Ifi::MboxSha1Sum(s) => match state.store.person_by_mbox_sha1sum(s.as_str()).await? {
+            Some(id) => Ok(state.store.person(id).await?),
+            None => Ok(None),
+        },
         Ifi::Account(a)
             if a.home_page.as_str().trim_end_matches('/') == state.config.base_url.trim_end_matches('/') =>
         {
@@ -202,15 +206,16 @@ async fn person_of(state: &AppState, statement: &Statement) -> XapiResult<Option
 /// The terms a statement is found by (see migration 6).
 fn terms(s: &Statement) -> Vec<String> {
     let mut t = BTreeSet::new();
+    // An agent is found by the identifier it was given (Communication 2.1.3: the same IFI);
+    // an mbox is also kept under its mbox_sha1sum with a different prefix, for erasure.
     for ifi in s.agent_identifiers(false) {
-        for k in ifi.match_keys() {
-            t.insert(format!("a:{k}"));
-            t.insert(format!("A:{k}"));
-        }
+        t.insert(format!("a:{}", ifi.key()));
+        t.insert(format!("A:{}", ifi.key()));
     }
     for ifi in s.agent_identifiers(true) {
+        t.insert(format!("A:{}", ifi.key()));
         for k in ifi.match_keys() {
-            t.insert(format!("A:{k}"));
+            t.insert(format!("E:{k}"));
         }
     }
     t.insert(format!("v:{}", s.verb().id.as_str()));
@@ -265,17 +270,23 @@ pub(super) fn prepare(
     };
     let voids = s.voided_statement();
     let complete = s.complete_for_storage(id, now, &caller.authority);
-    let json = complete.json();
+    let terms = terms(&complete);
+    let timestamp = complete.timestamp().map(domain::xapi::format_timestamp);
+    let mut json = complete.into_json();
+    // Timestamps are kept in UTC (Data 4.5.s1.b6).
+    if let (Some(t), Some(map)) = (timestamp, json.as_object_mut()) {
+        map.insert("timestamp".to_owned(), Value::String(t));
+    }
     NewStatement {
         id,
         stored: now,
         body: json.to_string(),
-        terms: terms(&complete),
+        terms,
         voids,
         targets,
         person,
         organisation: caller.organisation,
-        definitions: definitions(json),
+        definitions: definitions(&json),
         entry: None,
         pending: None,
     }
@@ -410,7 +421,7 @@ pub async fn put(
 ) -> XapiResult<StatusCode> {
     let pairs = parameters(&uri, &["statementId"])?;
     let id = param(&pairs, "statementId").ok_or_else(|| XapiError::bad("PUT needs the statementId parameter"))?;
-    let id = parse_uuid(id).ok_or_else(|| XapiError::bad(format!("statementId {id:?} is not a UUID")))?;
+    let id = parse_uuid(id).ok_or_else(|| XapiError::bad(format!("statementId: {id:?} is not a UUID")))?;
     let (value, parts) = read_body(&headers, &body)?;
     write(&state, &caller, &value, parts, Some(id)).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -567,7 +578,8 @@ pub async fn get(
         if param(&pairs, "statementId").is_some() && param(&pairs, "voidedStatementId").is_some() {
             return Err(XapiError::bad("give statementId or voidedStatementId, not both"));
         }
-        let id = parse_uuid(id).ok_or_else(|| XapiError::bad(format!("{id:?} is not a UUID")))?;
+        let name = if voided { "voidedStatementId" } else { "statementId" };
+        let id = parse_uuid(id).ok_or_else(|| XapiError::bad(format!("{name}: {id:?} is not a UUID")))?;
         let found = state.store.statement(caller.scope, id).await?.filter(|s| s.voided == voided).ok_or_else(|| {
             XapiError::not_found(if voided { "no voided statement has that id" } else { "no statement has that id" })
         })?;
