@@ -272,6 +272,21 @@ backend_test!(unanswered_invitations_are_reminded_once_a_day, |db| {
         .unwrap()
         .is_empty());
     assert_eq!(store.feedbacks_for(peer).await.unwrap().len(), 1, "the facilitator sees it");
+    // An outsider's link is renewed for a reminder: the old one stops working.
+    let outsider = NewInvitation {
+        invitation: Invitation {
+            id: inv(2),
+            group: RaterGroup::Other,
+            rater: Rater::Outside(Email::parse("o@elsewhere.org").unwrap()),
+        },
+        token_hash: Some("old-hash".to_owned()),
+        expires_at: Some(now() + SignedDuration::from_hours(24)),
+    };
+    store.add_invitations(id, &[outsider], now()).await.unwrap();
+    store.renew_link(inv(2), "new-hash", now() + SignedDuration::from_hours(24 * 21)).await.unwrap();
+    assert!(store.invitation_by_token_hash("old-hash").await.unwrap().is_none());
+    let renewed = store.invitation_by_token_hash("new-hash").await.unwrap().unwrap();
+    assert_eq!(renewed.expires_at, Some(now() + SignedDuration::from_hours(24 * 21)));
 });
 
 backend_test!(plans_keep_goals_comments_and_find_candidates, |db| {

@@ -525,3 +525,53 @@ async fn finish_assessment(app: &TestApp, email: &str, value: u8) {
     all.push(("action".to_owned(), "finish".to_owned()));
     assert_eq!(post_pairs(app, &c, &path, &all).await.status(), 303);
 }
+
+app_test!(a_manager_starts_a_360_for_a_report_but_only_the_report_and_facilitator_read_it, |app| {
+    let boss = app.user("boss@example.org", None, None, &[]).await;
+    app.user("report@example.org", None, Some(boss), &[]).await;
+    let coach = app.user("coach@example.org", None, None, &[]).await;
+    for n in 1..=3 {
+        app.user(&format!("peer{n}@example.org"), None, None, &[]).await;
+    }
+    let report = app.store.person_by_email(&Email::parse("report@example.org").unwrap()).await.unwrap().unwrap();
+    let b = app.signed_in("boss@example.org").await;
+    let r = app
+        .post(
+            &b,
+            "/feedback",
+            &[
+                ("framework", "four-way-focus"),
+                ("subject", &report.id.to_string()),
+                ("facilitator", "coach@example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let feedback = location(&r);
+    for n in 1..=3 {
+        let r = invite(app, &b, &feedback, "peer", &format!("peer{n}@example.org")).await;
+        assert_eq!(r.status(), 200);
+    }
+    let c = app.signed_in("coach@example.org").await;
+    let page = app.get(&c, &feedback).await;
+    assert_eq!(page.status(), 200, "the facilitator sees the 360");
+    assert!(!page.text().await.unwrap().contains("Person peer1"), "but not whom it invited");
+    for n in 1..=3 {
+        let email = format!("peer{n}@example.org");
+        let mail = app.mail.last_to(&email).await;
+        let link = MailCatcher::link(&mail, &app.url("/feedback/invitations/"));
+        let p = app.signed_in(&email).await;
+        let r = post_pairs(app, &p, link.trim_start_matches(&app.base), &ratings("four-way-focus", 1 + n, 3)).await;
+        assert_eq!(r.status(), 200);
+    }
+    assert_eq!(app.post(&b, &format!("{feedback}/close"), &[]).await.status(), 303);
+    let report_path = format!("{feedback}/report");
+    assert_eq!(app.get(&b, &report_path).await.status(), 404, "the manager who started it does not read it");
+    let html = app.get(&c, &report_path).await.text().await.unwrap();
+    assert!(html.contains(">Peers<"), "three peers invited make their own group");
+    assert!(html.contains("3.0"), "(2 + 3 + 4) / 3");
+    let r = app.signed_in("report@example.org").await;
+    assert_eq!(app.get(&r, &report_path).await.status(), 200);
+    assert!(app.mail.last_to("coach@example.org").await.contains("report is ready"));
+    let _ = coach;
+});

@@ -98,8 +98,9 @@ impl Access {
         !f.is_open() && (f.subject == viewer || f.facilitator == Some(viewer))
     }
 
+    /// The 360 itself (not its invitations): those who administer it and its facilitator.
     pub fn sees(viewer: PersonId, f: &FeedbackRecord) -> bool {
-        Self::administers(viewer, f) || Self::reads_report(viewer, f)
+        Self::administers(viewer, f) || f.facilitator == Some(viewer)
     }
 
     /// A plan is seen by its owner and their line manager, who may comment on it.
