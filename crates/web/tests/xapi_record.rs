@@ -381,3 +381,49 @@ app_test!(an_erased_agent_cannot_be_read_through_any_resource, |app| {
         .unwrap();
     assert_eq!(r.json::<Value>().await.unwrap(), json!([]));
 });
+
+app_test!(an_organisation_admin_issues_and_revokes_lrs_credentials, |app| {
+    use domain::people::{Role, RoleGrant, RoleScope};
+    let org = app.organisation("RX1", "trust.example").await;
+    let other = app.organisation("RX2", "other.example").await;
+    let admin = |o| [RoleGrant { role: Role::OrganisationAdmin, scope: RoleScope::Organisation(o) }];
+    app.user("admin@trust.example", Some(org), None, &admin(org)).await;
+    app.user("admin@other.example", Some(other), None, &admin(other)).await;
+    app.user("jo@trust.example", Some(org), None, &[]).await;
+    let client = app.signed_in("admin@trust.example").await;
+    let base = format!("/organisations/{org}/lrs-credentials");
+    assert_eq!(app.get(&client, &base).await.status(), 200);
+    let outsider = app.signed_in("admin@other.example").await;
+    assert_eq!(app.get(&outsider, &base).await.status(), 403);
+    let learner = app.signed_in("jo@trust.example").await;
+    assert_eq!(app.get(&learner, &base).await.status(), 403);
+
+    let r = app.post(&client, &format!("{base}/new"), &[("label", ""), ("access", "sideways")]).await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Enter the name of the system") && page.contains("Choose what the system may do"));
+    assert!(app.store.lrs_credentials(org).await.unwrap().is_empty(), "nothing issued on bad input");
+
+    let r = app.post(&client, &format!("{base}/new"), &[("label", "E-learning platform"), ("access", "write")]).await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    let grab = |label: &str| page.split(label).nth(1).unwrap().split('<').next().unwrap().trim().to_owned();
+    let (key, secret) = (grab("Key: "), grab("Secret: "));
+    let send = || {
+        reqwest::Client::new()
+            .post(app.url("/xapi/statements"))
+            .basic_auth(&key, Some(&secret))
+            .header(V.0, V.1)
+            .json(&json!({ "actor": { "mbox": "mailto:jo@trust.example" },
+                "verb": { "id": "http://adlnet.gov/expapi/verbs/completed" }, "object": { "id": "https://e.example/1" } }))
+            .send()
+    };
+    assert_eq!(send().await.unwrap().status(), 200);
+    let listed = app.get(&client, &base).await.text().await.unwrap();
+    assert!(listed.contains("E-learning platform") && listed.contains("Write only") && !listed.contains(&secret));
+    let r = app.post(&client, &format!("{base}/{key}/revoke"), &[]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(send().await.unwrap().status(), 401, "a revoked credential stops working at once");
+    let r = app.post(&outsider, &format!("{base}/{key}/revoke"), &[]).await;
+    assert_eq!(r.status(), 403);
+});

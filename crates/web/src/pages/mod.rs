@@ -5,6 +5,7 @@ mod frameworks;
 mod hub;
 mod import;
 mod learning;
+mod lrs;
 mod organisations;
 mod people;
 mod portfolio;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(record::routes())
         .merge(hub::routes())
         .merge(portfolio::routes())
+        .merge(lrs::routes())
         .merge(frameworks::routes())
 }
 

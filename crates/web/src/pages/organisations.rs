@@ -110,6 +110,7 @@ async fn detail(
     let mut actions = vec![];
     if manages {
         actions.push(Link::new(format!("/organisations/{}/edit", org.id), "Edit this organisation"));
+        actions.push(Link::new(format!("/organisations/{}/lrs-credentials", org.id), "LRS credentials (xAPI)"));
         let requests = state.store.membership_requests(org.id).await?;
         sections.push(Section {
             heading: "Requests to join".to_owned(),
@@ -291,7 +292,7 @@ async fn create(
     Ok(Redirect::to(&outcome).into_response())
 }
 
-async fn managed(state: &AppState, user: &CurrentUser, id: &str) -> Result<Organisation, PageError> {
+pub(super) async fn managed(state: &AppState, user: &CurrentUser, id: &str) -> Result<Organisation, PageError> {
     let org = find(state, user, id).await?;
     if !can_manage_organisation(&user.viewer, org.id) {
         return Err(PageError::Forbidden);
