@@ -22,8 +22,8 @@ use store::Store;
 use uuid::Uuid;
 
 /// At most this many people get a self-assessment, and this many a closed 360.
-const MAX_ASSESSED: usize = 1_000;
-const MAX_FEEDBACK: usize = 150;
+const MAX_ASSESSED: usize = 2_000;
+const MAX_FEEDBACK: usize = 300;
 
 const COMMENTS: &[&str] = &[
     "Always makes time to listen, even on the busiest shifts.",
