@@ -71,11 +71,22 @@ function run(args, { input = '', env = {} } = {}) {
  * Starts a mail catcher and a goldthread server on a fresh database in a new temp dir, waits for
  * /healthz, and creates the system admin ADMIN.
  */
-export async function startApp() {
+export async function startApp({ demoPeople = 0 } = {}) {
   if (!existsSync(BINARY)) {
     throw new Error(`${BINARY} is missing: build it with \`cargo build -p goldthread\` first (scripts/test does)`);
   }
   const tmp = mkdtempSync(join(tmpdir(), 'goldthread-e2e-'));
+  // With demoPeople, the database first holds a generated system; its accounts (description and
+  // email, no passwords) are in app.demoAccounts.
+  let demoAccounts = [];
+  if (demoPeople > 0) {
+    const out = await run(['--database', `sqlite://${join(tmp, 'e2e.db')}`, 'demo', '--people', String(demoPeople), '--no-serve']);
+    demoAccounts = out
+      .split('\n')
+      .map((line) => line.match(/^ {2}(.+?)\s+(\S+@\S+)\s*$/))
+      .filter(Boolean)
+      .map((m) => ({ description: m[1].trim(), email: m[2] }));
+  }
   const smtp = await startSmtp();
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -99,6 +110,7 @@ export async function startApp() {
 
   const app = {
     tmp,
+    demoAccounts,
     smtp,
     baseUrl,
     database,

@@ -258,6 +258,10 @@ async fn run_demo(database: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
         args.seed
     );
     if args.no_serve {
+        println!("\nAccounts of each kind (give one a password with `goldthread admin create-user --email EMAIL --role ROLE`):\n");
+        for account in &summary.accounts {
+            println!("  {:<22} {}", account.description, account.email);
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let now = Timestamp::now();
