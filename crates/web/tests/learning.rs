@@ -362,3 +362,53 @@ app_test!(a_catalogue_import_is_all_or_nothing_and_idempotent, |app| {
     let r = upload(learner, "resources", json.to_vec()).await;
     assert_eq!(r.status(), 403);
 });
+
+app_test!(a_person_who_moves_organisation_keeps_every_entry_and_only_the_new_manager_sees_them, |app| {
+    let old_org = app.organisation("RX1", "riverside.nhs.uk").await;
+    let new_org = app.organisation("CC9", "county.gov.uk").await;
+    let old_boss = app.user("boss@riverside.nhs.uk", Some(old_org), None, &[]).await;
+    let new_boss = app.user("head@county.gov.uk", Some(new_org), None, &[]).await;
+    let me = app.user("me@riverside.nhs.uk", Some(old_org), Some(old_boss), &[]).await;
+    let c = app.signed_in("me@riverside.nhs.uk").await;
+    let today = Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date().to_string();
+    let mut entries = Vec::new();
+    for title in ["Shadowing the ward manager", "Budgeting course"] {
+        let fields = [
+            ("title", title),
+            ("activity", "shadowing"),
+            ("kind", "others"),
+            ("date", today.as_str()),
+            ("hours", "2"),
+            ("minutes", ""),
+            ("learned", "How the rota is balanced"),
+        ];
+        let r = multipart(app, &c, "/record/new", &fields, None).await;
+        entries.push(r.headers()["location"].to_str().unwrap().split('?').next().unwrap().to_owned());
+    }
+    let old_c = app.signed_in("boss@riverside.nhs.uk").await;
+    assert_eq!(app.get(&old_c, &entries[0]).await.status(), 200);
+
+    // The move: a new organisation and a new line manager there.
+    let mut record = app.store.person(me).await.unwrap().unwrap().record();
+    record.organisation = Some(new_org);
+    record.manager = Some(new_boss);
+    app.store
+        .update_person(&record, Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date(), Timestamp::now())
+        .await
+        .unwrap();
+
+    let mine = app.get(&c, "/record").await.text().await.unwrap();
+    assert!(
+        mine.contains("Shadowing the ward manager") && mine.contains("Budgeting course"),
+        "the record moved with them"
+    );
+    for e in &entries {
+        assert_eq!(app.get(&c, e).await.status(), 200);
+        assert_eq!(app.get(&old_c, e).await.status(), 403, "the old manager no longer sees {e}");
+    }
+    assert_eq!(app.get(&old_c, &format!("/people/{me}/record")).await.status(), 403);
+    let new_c = app.signed_in("head@county.gov.uk").await;
+    for e in &entries {
+        assert_eq!(app.get(&new_c, e).await.status(), 200, "the new manager sees {e}");
+    }
+});
