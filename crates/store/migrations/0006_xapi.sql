@@ -14,24 +14,15 @@ CREATE TABLE lrs_credentials (
 );
 CREATE INDEX lrs_credentials_org ON lrs_credentials(organisation_id);
 
--- Statements as stored (JSON text with id, stored, authority and version set). `seq` orders them
--- and pages queries; `person_id` is the goldthread person the actor is, when known;
--- `organisation_id` is the organisation whose credential wrote it.
-CREATE TABLE xapi_statements (
-    seq {{serial_pk}},
-    id TEXT NOT NULL UNIQUE,
-    stored BIGINT NOT NULL,
-    organisation_id TEXT,
-    person_id TEXT,
-    voided BIGINT NOT NULL DEFAULT 0,
-    voids TEXT,
-    entry_id TEXT,
-    body TEXT NOT NULL
+-- Statements as stored (JSON text with id, stored, authority and version set) are in
+-- xapi_statements, defined per backend (on PostgreSQL it is partitioned by month of `stored`).
+-- `seq` orders them and pages queries; `person_id` is the goldthread person the actor is, when
+-- known; `organisation_id` is the organisation whose credential wrote it. Statement ids are unique
+-- across all partitions through this table.
+CREATE TABLE xapi_statement_ids (
+    id TEXT PRIMARY KEY,
+    stored BIGINT NOT NULL
 );
-CREATE INDEX xapi_statements_entry ON xapi_statements(entry_id);
-CREATE INDEX xapi_statements_stored ON xapi_statements(stored);
-CREATE INDEX xapi_statements_person ON xapi_statements(person_id, seq);
-CREATE INDEX xapi_statements_org ON xapi_statements(organisation_id, seq);
 
 -- What each statement can be found by, one row per filter value, prefixed by the filter:
 -- a: an agent as actor or object, A: any agent the statement relates (related_agents),

@@ -58,6 +58,8 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     catalogue: std::sync::Arc<catalogue::Catalogue>,
+    /// Months whose xapi_statements partition is known to exist (PostgreSQL).
+    partitions: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<i64>>>,
 }
 
 impl Store {
@@ -85,7 +87,7 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Self { pool, backend, catalogue: Default::default() })
+        Ok(Self { pool, backend, catalogue: Default::default(), partitions: Default::default() })
     }
 
     pub fn backend(&self) -> Backend {

@@ -51,7 +51,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0005_catalogue_index.sqlite.sql"),
         postgres: include_str!("../migrations/0005_catalogue_index.postgres.sql"),
     },
-    Migration { version: 6, name: "xapi", both: include_str!("../migrations/0006_xapi.sql"), sqlite: "", postgres: "" },
+    Migration {
+        version: 6,
+        name: "xapi",
+        both: include_str!("../migrations/0006_xapi.sql"),
+        sqlite: include_str!("../migrations/0006_xapi.sqlite.sql"),
+        postgres: include_str!("../migrations/0006_xapi.postgres.sql"),
+    },
     Migration {
         version: 7,
         name: "frameworks",

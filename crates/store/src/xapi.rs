@@ -322,12 +322,60 @@ impl Store {
         Ok(out)
     }
 
+    /// On PostgreSQL, makes sure the month's partition of xapi_statements exists for a time.
+    async fn ensure_statement_partition(&self, at: Timestamp) -> Result<()> {
+        if self.backend != crate::Backend::Postgres {
+            return Ok(());
+        }
+        let month = at.to_zoned(jiff::tz::TimeZone::UTC).date().first_of_month();
+        let key = i64::from(month.year()) * 12 + i64::from(month.month());
+        if self.partitions.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains(&key) {
+            return Ok(());
+        }
+        let start = month.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let end = start.checked_add(jiff::Span::new().months(1)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let name = format!("xapi_statements_y{:04}m{:02}", month.year(), month.month());
+        let sql = format!(
+            "CREATE TABLE IF NOT EXISTS {name} PARTITION OF xapi_statements FOR VALUES FROM ({}) TO ({})",
+            start.timestamp().as_millisecond(),
+            end.timestamp().as_millisecond()
+        );
+        // Two servers may race to make the same month; the loser's error is harmless.
+        if let Err(e) = sqlx::query(&sql).execute(self.pool()).await {
+            let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_class WHERE relname = $1")
+                .bind(name)
+                .fetch_one(self.pool())
+                .await?;
+            if exists == 0 {
+                return Err(e.into());
+            }
+        }
+        self.partitions.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key);
+        Ok(())
+    }
+
+    /// The names of xapi_statements' partitions (PostgreSQL), oldest first; none on SQLite.
+    pub async fn statement_partitions(&self) -> Result<Vec<String>> {
+        if self.backend != crate::Backend::Postgres {
+            return Ok(Vec::new());
+        }
+        Ok(sqlx::query_scalar(
+            "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid \
+             JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'xapi_statements' ORDER BY c.relname",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// Stores statements and their attachments in one transaction: all or none.
     pub async fn insert_statements(
         &self,
         statements: &[NewStatement],
         attachments: &[AttachmentContent],
     ) -> Result<()> {
+        for s in statements {
+            self.ensure_statement_partition(s.stored).await?;
+        }
         let mut tx = self.pool().begin().await?;
         for a in attachments {
             sqlx::query(
@@ -347,6 +395,12 @@ impl Store {
     }
 
     async fn insert_statement(tx: &mut Transaction<'_, Any>, s: &NewStatement) -> Result<()> {
+        sqlx::query("INSERT INTO xapi_statement_ids (id, stored) VALUES ($1, $2)")
+            .bind(s.id.to_string())
+            .bind(millis(s.stored))
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| StoreError::conflict_as(e, "statement id"))?;
         let seq: i64 = sqlx::query_scalar(
             "INSERT INTO xapi_statements (id, stored, organisation_id, person_id, voids, entry_id, body) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
@@ -658,7 +712,8 @@ impl Store {
                     hashes.push(h.to_owned());
                 }
             }
-            sqlx::query("DELETE FROM xapi_pending WHERE statement_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM xapi_pending WHERE statement_id = $1").bind(id.clone()).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM xapi_statement_ids WHERE id = $1").bind(id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM xapi_index WHERE statement_seq = $1").bind(*seq).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM xapi_statements WHERE seq = $1").bind(*seq).execute(&mut *tx).await?;
         }
