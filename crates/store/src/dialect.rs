@@ -58,7 +58,10 @@ impl Backend {
                 "PRAGMA busy_timeout = 10000",
                 "PRAGMA synchronous = FULL",
             ],
-            Backend::Postgres => &[],
+            // Statements are prepared once per connection; a generic plan chosen after a few runs
+            // ignores how selective a filter's values are (an LRS query that drives from one
+            // learner's rows would scan every statement instead).
+            Backend::Postgres => &["SET plan_cache_mode = force_custom_plan"],
         }
     }
 

@@ -390,6 +390,7 @@ impl Store {
         for s in statements {
             Self::insert_statement(&mut tx, s).await?;
         }
+        Self::write_definitions(&mut tx, statements).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -468,13 +469,27 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
         }
-        for (id, definition) in &s.definitions {
+        Ok(())
+    }
+
+    /// Keeps the latest definition of each activity a batch carries. Rows are written in id
+    /// order, so that concurrent batches lock them in the same order (no deadlock), and only
+    /// when the definition changed.
+    async fn write_definitions(tx: &mut Transaction<'_, Any>, statements: &[NewStatement]) -> Result<()> {
+        let mut latest: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+        for s in statements {
+            for (id, definition) in &s.definitions {
+                latest.insert(id, definition);
+            }
+        }
+        for (id, definition) in latest {
             sqlx::query(
                 "INSERT INTO xapi_activities (id, definition) VALUES ($1, $2) \
-                 ON CONFLICT (id) DO UPDATE SET definition = excluded.definition",
+                 ON CONFLICT (id) DO UPDATE SET definition = excluded.definition \
+                 WHERE xapi_activities.definition <> excluded.definition",
             )
-            .bind(id.clone())
-            .bind(definition.clone())
+            .bind(id.to_owned())
+            .bind(definition.to_owned())
             .execute(&mut **tx)
             .await?;
         }
