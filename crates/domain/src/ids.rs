@@ -86,6 +86,18 @@ typed_id!(
     /// A link through which a learner shares their record.
     ShareId
 );
+typed_id!(
+    /// One self-assessment against a framework.
+    AssessmentId
+);
+typed_id!(
+    /// One 360° feedback exercise.
+    FeedbackId
+);
+typed_id!(
+    /// One goal of a development plan.
+    GoalId
+);
 
 #[cfg(test)]
 mod tests {

@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::str::FromStr;
 
 use domain::frameworks::feedback::{
     BehaviourResult, Comments, DomainFigure, DomainResult, Figure, Finding, PoolStatus,
@@ -24,53 +23,11 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
-use uuid::Uuid;
 
 use crate::people::person_id;
 use crate::{from_millis, id_of, millis, Result, Store, StoreError};
 
-macro_rules! store_id {
-    ($(#[$meta:meta])* $name:ident) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(Uuid);
-
-        impl $name {
-            pub const fn from_uuid(id: Uuid) -> Self {
-                Self(id)
-            }
-            pub const fn as_uuid(&self) -> Uuid {
-                self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = uuid::Error;
-            fn from_str(s: &str) -> std::result::Result<Self, uuid::Error> {
-                Uuid::parse_str(s.trim()).map(Self)
-            }
-        }
-    };
-}
-
-store_id!(
-    /// One self-assessment.
-    AssessmentId
-);
-store_id!(
-    /// One 360.
-    FeedbackId
-);
-store_id!(
-    /// One goal of a development plan.
-    GoalId
-);
+pub use domain::ids::{AssessmentId, FeedbackId, GoalId};
 
 fn corrupt(what: &str, e: impl fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
