@@ -233,7 +233,7 @@ fn like_pattern(query: &str) -> String {
 }
 
 /// Builds `($k, $k+1, ...), (...)` for `rows` rows of `cols` parameters starting at `$1`.
-fn values_placeholders(rows: usize, cols: usize) -> String {
+pub(crate) fn values_placeholders(rows: usize, cols: usize) -> String {
     let mut s = String::with_capacity(rows * cols * 5);
     for r in 0..rows {
         if r > 0 {

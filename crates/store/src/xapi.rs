@@ -221,6 +221,27 @@ impl Store {
         Ok(())
     }
 
+    /// The people with these email addresses (as `Email` keeps them), with their organisations:
+    /// one query for a batch of statements' actors.
+    pub async fn people_by_emails(
+        &self,
+        emails: &[String],
+    ) -> Result<std::collections::HashMap<String, (PersonId, Option<OrganisationId>)>> {
+        let mut out = std::collections::HashMap::new();
+        for chunk in emails.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("SELECT id, email, organisation_id FROM people WHERE email IN ({})", marks.join(", "));
+            let mut q = sqlx::query(&sql);
+            for e in chunk {
+                q = q.bind(e.clone());
+            }
+            for row in q.fetch_all(self.pool()).await? {
+                out.insert(row.try_get("email")?, (crate::id_of(&row, "id")?, opt(&row, "organisation_id")?));
+            }
+        }
+        Ok(out)
+    }
+
     /// The person whose email has this `mbox_sha1sum`, if any.
     pub async fn person_by_mbox_sha1sum(&self, sha1: &str) -> Result<Option<PersonId>> {
         let id: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE mbox_sha1sum = $1")
@@ -387,47 +408,75 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        for s in statements {
-            Self::insert_statement(&mut tx, s).await?;
+        let seqs = Self::insert_statement_rows(&mut tx, statements).await?;
+        for (s, seq) in statements.iter().zip(seqs) {
+            Self::statement_links(&mut tx, s, seq).await?;
         }
         Self::write_definitions(&mut tx, statements).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn insert_statement(tx: &mut Transaction<'_, Any>, s: &NewStatement) -> Result<()> {
-        sqlx::query("INSERT INTO xapi_statement_ids (id, stored) VALUES ($1, $2)")
-            .bind(s.id.to_string())
-            .bind(millis(s.stored))
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| StoreError::conflict_as(e, "statement id"))?;
-        let seq: i64 = sqlx::query_scalar(
-            "INSERT INTO xapi_statements (id, stored, organisation_id, person_id, voids, entry_id, body) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
-        )
-        .bind(s.id.to_string())
-        .bind(millis(s.stored))
-        .bind(s.organisation.map(|o| o.to_string()))
-        .bind(s.person.map(|p| p.to_string()))
-        .bind(s.voids.map(|v| v.to_string()))
-        .bind(s.entry.map(|e| e.to_string()))
-        .bind(s.body.clone())
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(|e| StoreError::conflict_as(e, "statement id"))?;
-        for chunk in s.terms.chunks(200) {
-            let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, $1)", i + 2)).collect();
+    /// Writes the statements' ids, rows and terms with a few multi-row inserts; returns each
+    /// statement's sequence number, in order.
+    async fn insert_statement_rows(tx: &mut Transaction<'_, Any>, statements: &[NewStatement]) -> Result<Vec<i64>> {
+        use crate::people::values_placeholders;
+        for chunk in statements.chunks(500) {
+            let sql =
+                format!("INSERT INTO xapi_statement_ids (id, stored) VALUES {}", values_placeholders(chunk.len(), 2));
+            let mut q = sqlx::query(&sql);
+            for s in chunk {
+                q = q.bind(s.id.to_string()).bind(millis(s.stored));
+            }
+            q.execute(&mut **tx).await.map_err(|e| StoreError::conflict_as(e, "statement id"))?;
+        }
+        let mut seq_of: std::collections::HashMap<String, i64> =
+            std::collections::HashMap::with_capacity(statements.len());
+        for chunk in statements.chunks(200) {
+            let sql = format!(
+                "INSERT INTO xapi_statements (id, stored, organisation_id, person_id, voids, entry_id, body) VALUES {} RETURNING id, seq",
+                values_placeholders(chunk.len(), 7)
+            );
+            let mut q = sqlx::query(&sql);
+            for s in chunk {
+                q = q
+                    .bind(s.id.to_string())
+                    .bind(millis(s.stored))
+                    .bind(s.organisation.map(|o| o.to_string()))
+                    .bind(s.person.map(|p| p.to_string()))
+                    .bind(s.voids.map(|v| v.to_string()))
+                    .bind(s.entry.map(|e| e.to_string()))
+                    .bind(s.body.clone());
+            }
+            for row in q.fetch_all(&mut **tx).await.map_err(|e| StoreError::conflict_as(e, "statement id"))? {
+                seq_of.insert(row.try_get("id")?, row.try_get("seq")?);
+            }
+        }
+        let seqs = statements
+            .iter()
+            .map(|s| {
+                seq_of.get(&s.id.to_string()).copied().ok_or_else(|| StoreError::Corrupt("statement seq".to_owned()))
+            })
+            .collect::<Result<Vec<i64>>>()?;
+        let pairs: Vec<(&str, i64)> =
+            statements.iter().zip(&seqs).flat_map(|(s, seq)| s.terms.iter().map(move |t| (t.as_str(), *seq))).collect();
+        for chunk in pairs.chunks(1000) {
             let sql = format!(
                 "INSERT INTO xapi_index (term, statement_seq) VALUES {} ON CONFLICT DO NOTHING",
-                values.join(", ")
+                values_placeholders(chunk.len(), 2)
             );
-            let mut q = sqlx::query(&sql).bind(seq);
-            for t in chunk {
-                q = q.bind(t.clone());
+            let mut q = sqlx::query(&sql);
+            for (t, seq) in chunk {
+                q = q.bind((*t).to_owned()).bind(*seq);
             }
             q.execute(&mut **tx).await?;
         }
+        Ok(seqs)
+    }
+
+    /// What a statement changes beyond its own rows: the terms it takes from the statement it
+    /// targets, the statement it voids, and its place in a learning record.
+    async fn statement_links(tx: &mut Transaction<'_, Any>, s: &NewStatement, seq: i64) -> Result<()> {
         if let Some(target) = s.targets {
             // The targeted statement's terms are this one's too (applied recursively, since the
             // target already carries its own target's).

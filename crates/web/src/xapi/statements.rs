@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
+use domain::ids::{OrganisationId, PersonId};
 use domain::learning::statement::{belongs_in_record, display_name, duration_minutes, IncomingFacts};
 use domain::xapi::{
     format_statement, parse_agent_filter, parse_timestamp, parse_uuid, same_statement, validate_statement,
@@ -177,29 +178,38 @@ fn check_signature(statement: &Statement, jws: &[u8], index: usize) -> XapiResul
     Ok(())
 }
 
-/// The goldthread person a statement's actor is, if any, by mbox or by an account on this
-/// server whose name is the person's id.
-async fn person_of(state: &AppState, statement: &Statement) -> XapiResult<Option<store::people::Person>> {
+/// Who a person is, as far as writing statements about them goes.
+type Known = (PersonId, Option<OrganisationId>);
+
+/// The email an actor's mbox names, as goldthread keeps addresses.
+fn actor_email(statement: &Statement) -> Option<String> {
+    let Actor::Agent(agent) = statement.actor() else { return None };
+    let Ifi::Mbox(m) = &agent.ifi else { return None };
+    domain::people::Email::parse(m.as_str().trim_start_matches("mailto:")).ok().map(|e| e.as_str().to_owned())
+}
+
+/// The goldthread person a statement's actor is, if any: by mbox (looked up for the whole batch
+/// beforehand, in `by_email`), by mbox_sha1sum, or by an account on this server named by the
+/// person's id.
+async fn person_of(
+    state: &AppState,
+    statement: &Statement,
+    by_email: &HashMap<String, Known>,
+) -> XapiResult<Option<Known>> {
     let Actor::Agent(agent) = statement.actor() else { return Ok(None) };
-    match &agent.ifi {
-        Ifi::Mbox(m) => {
-            let address = m.as_str().trim_start_matches("mailto:");
-            let Ok(email) = domain::people::Email::parse(address) else { return Ok(None) };
-            Ok(state.store.person_by_email(&email).await?)
-        }
-        Ifi::MboxSha1Sum(s) => match state.store.person_by_mbox_sha1sum(s.as_str()).await? {
-            Some(id) => Ok(state.store.person(id).await?),
-            None => Ok(None),
-        },
+    let id = match &agent.ifi {
+        Ifi::Mbox(_) => return Ok(actor_email(statement).and_then(|e| by_email.get(&e).copied())),
+        Ifi::MboxSha1Sum(s) => state.store.person_by_mbox_sha1sum(s.as_str()).await?,
         Ifi::Account(a)
             if a.home_page.as_str().trim_end_matches('/') == state.config.base_url.trim_end_matches('/') =>
         {
-            match a.name.parse() {
-                Ok(id) => Ok(state.store.person(id).await?),
-                Err(_) => Ok(None),
-            }
+            a.name.parse().ok()
         }
-        _ => Ok(None),
+        _ => None,
+    };
+    match id {
+        Some(id) => Ok(state.store.person(id).await?.map(|p| (p.id, p.organisation.map(|o| o.id)))),
+        None => Ok(None),
     }
 }
 
@@ -380,14 +390,19 @@ async fn write(
             }
         }
     }
+    let mut emails: Vec<String> =
+        statements.iter().zip(&fresh).filter(|(_, f)| **f).filter_map(|(s, _)| actor_email(s)).collect();
+    emails.sort();
+    emails.dedup();
+    let by_email = state.store.people_by_emails(&emails).await?;
     let mut batch = Vec::new();
     for ((s, id), fresh) in statements.into_iter().zip(&ids).zip(fresh) {
         if !fresh {
             continue;
         }
-        let person = person_of(state, &s).await?;
-        if let (Some(p), Some(org)) = (&person, caller.organisation) {
-            if p.organisation.as_ref().map(|o| o.id) != Some(org) {
+        let person = person_of(state, &s, &by_email).await?;
+        if let (Some((_, their_org)), Some(org)) = (&person, caller.organisation) {
+            if *their_org != Some(org) {
                 return Err(XapiError::forbidden(
                     "this credential may write statements only about its own organisation's people",
                 ));
@@ -397,7 +412,7 @@ async fn write(
             Some(_) => pending_facts(state, &s, now).await?,
             None => None,
         };
-        let mut new = prepare(s, *id, now, caller, person.map(|p| p.id));
+        let mut new = prepare(s, *id, now, caller, person.map(|(p, _)| p));
         new.pending = pending;
         batch.push(new);
     }
