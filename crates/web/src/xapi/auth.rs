@@ -25,11 +25,17 @@ pub struct Caller {
     pub write: bool,
     /// The authority statements this caller stores are set with.
     pub authority: Authority,
-    /// The organisation whose people this caller may write about (credentials only).
-    pub organisation: Option<OrganisationId>,
 }
 
 impl Caller {
+    /// The organisation whose credential this is, whose people it may write about.
+    pub fn organisation(&self) -> Option<OrganisationId> {
+        match self.scope {
+            LrsScope::Organisation(o) => Some(o),
+            LrsScope::Person(_) => None,
+        }
+    }
+
     pub fn must_read(&self) -> Result<(), XapiError> {
         if self.read {
             Ok(())
@@ -124,7 +130,6 @@ where
                 read: credential.read,
                 write: credential.write,
                 authority,
-                organisation: Some(credential.organisation),
             });
         }
         if let Some(token) = value.strip_prefix("Bearer ") {
@@ -148,7 +153,6 @@ where
                     name: Some(person.name.as_str().to_owned()),
                     ifi: Ifi::Mbox(mbox),
                 }),
-                organisation: None,
             });
         }
         Err(unauthorised("send LRS credentials (HTTP Basic) or your API token (Bearer)"))

@@ -16,11 +16,8 @@ pub struct Erased {
 /// LRS holds it. `by` is the system admin who asked, for the log.
 pub async fn erase_agent(store: &Store, agent: &str, by: Option<PersonId>, now: Timestamp) -> anyhow::Result<Erased> {
     let ifi = parse_agent_filter(agent).map_err(|e| anyhow::anyhow!("agent: {e}"))?;
-    let mut keys = ifi.match_keys();
-    keys.push(ifi.key());
-    keys.sort();
-    keys.dedup();
-    let (statements, documents) = store.erase_agent(&keys, by, now).await?;
+    // Every form the agent can be stored under: its identifier, and for an mbox its mbox_sha1sum.
+    let (statements, documents) = store.erase_agent(&ifi.match_keys(), by, now).await?;
     store.audit(by, "xapi.erasure", None, now).await?;
     Ok(Erased { statements, documents })
 }

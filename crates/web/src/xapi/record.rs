@@ -7,10 +7,8 @@ use domain::learning::statement::{entry_statement, EntryForStatement, ResourceAc
 use domain::xapi::{validate_statement, Account, Agent, Authority, Ifi, Iri};
 use jiff::Timestamp;
 use serde_json::json;
-use store::xapi::LrsScope;
 use uuid::Uuid;
 
-use super::auth::Caller;
 use super::statements::prepare;
 use crate::state::AppState;
 
@@ -18,18 +16,12 @@ use crate::state::AppState;
 const ENTRY_NAMESPACE: Uuid = Uuid::from_u128(0x6f1d_2c7a_94b1_4e0b_8a3e_5d2c_7f41_9b60);
 
 /// goldthread itself, as the authority of the statements it writes for entries.
-fn goldthread(state: &AppState) -> anyhow::Result<Caller> {
+fn goldthread(state: &AppState) -> anyhow::Result<Authority> {
     let home_page = Iri::parse(&state.config.base_url).map_err(|e| anyhow::anyhow!("base address: {e}"))?;
-    Ok(Caller {
-        scope: LrsScope::Person(domain::ids::PersonId::from_uuid(Uuid::nil())),
-        read: false,
-        write: true,
-        authority: Authority::Agent(Agent {
-            name: Some("goldthread".to_owned()),
-            ifi: Ifi::Account(Account { home_page, name: "goldthread".to_owned() }),
-        }),
-        organisation: None,
-    })
+    Ok(Authority::Agent(Agent {
+        name: Some("goldthread".to_owned()),
+        ifi: Ifi::Account(Account { home_page, name: "goldthread".to_owned() }),
+    }))
 }
 
 /// Brings an entry's statement in step with the entry. The entry is already saved, so a failure
@@ -80,14 +72,14 @@ async fn try_sync_entry(state: &AppState, entry: EntryId) -> anyhow::Result<()> 
             resource,
         });
         let statement = validate_statement(&value).map_err(|e| anyhow::anyhow!("the entry's statement: {e}"))?;
-        let mut new = prepare(statement, wanted, now, &me, Some(p.id));
+        let mut new = prepare(statement, wanted, now, &me, None, Some(p.id));
         new.entry = Some(entry);
         batch.push(new);
         person = Some(p.id);
     }
     if let Some(old) = current {
         let voiding = json!({
-            "actor": me.authority.to_actor().to_json(),
+            "actor": me.to_actor().to_json(),
             "verb": { "id": domain::xapi::VOIDED_VERB, "display": { "en-GB": "voided" } },
             "object": { "objectType": "StatementRef", "id": old.to_string() },
         });
@@ -96,7 +88,7 @@ async fn try_sync_entry(state: &AppState, entry: EntryId) -> anyhow::Result<()> 
             Some(p) => Some(p),
             None => store.statements_by_id(&[old]).await?.into_iter().next().and_then(|s| s.person),
         };
-        batch.push(prepare(statement, Uuid::new_v4(), now, &me, about));
+        batch.push(prepare(statement, Uuid::new_v4(), now, &me, None, about));
     }
     if !batch.is_empty() {
         store.insert_statements(&batch, &[]).await?;

@@ -11,7 +11,8 @@ use domain::ids::{OrganisationId, PersonId};
 use domain::learning::statement::{belongs_in_record, display_name, duration_minutes, IncomingFacts};
 use domain::xapi::{
     format_statement, parse_agent_filter, parse_timestamp, parse_uuid, same_statement, validate_statement,
-    validate_statements, AcceptLanguage, Actor, Format, Ifi, Statement, StatementObject, SIGNATURE_USAGE_TYPE,
+    validate_statements, AcceptLanguage, Actor, Authority, Format, Ifi, Statement, StatementObject,
+    SIGNATURE_USAGE_TYPE,
 };
 use jiff::Timestamp;
 use serde_json::{json, Value};
@@ -271,15 +272,16 @@ pub(super) fn prepare(
     s: Statement,
     id: Uuid,
     now: Timestamp,
-    caller: &Caller,
-    person: Option<domain::ids::PersonId>,
+    authority: &Authority,
+    organisation: Option<OrganisationId>,
+    person: Option<PersonId>,
 ) -> NewStatement {
     let targets = match s.object() {
         StatementObject::StatementRef(t) => Some(*t),
         _ => None,
     };
     let voids = s.voided_statement();
-    let complete = s.complete_for_storage(id, now, &caller.authority);
+    let complete = s.complete_for_storage(id, now, authority);
     let terms = terms(&complete);
     let timestamp = complete.timestamp().map(domain::xapi::format_timestamp);
     let mut json = complete.into_json();
@@ -295,7 +297,7 @@ pub(super) fn prepare(
         voids,
         targets,
         person,
-        organisation: caller.organisation,
+        organisation,
         definitions: definitions(&json),
         entry: None,
         pending: None,
@@ -401,7 +403,7 @@ async fn write(
             continue;
         }
         let person = person_of(state, &s, &by_email).await?;
-        if let (Some((_, their_org)), Some(org)) = (&person, caller.organisation) {
+        if let (Some((_, their_org)), Some(org)) = (&person, caller.organisation()) {
             if *their_org != Some(org) {
                 return Err(XapiError::forbidden(
                     "this credential may write statements only about its own organisation's people",
@@ -412,7 +414,7 @@ async fn write(
             Some(_) => pending_facts(state, &s, now).await?,
             None => None,
         };
-        let mut new = prepare(s, *id, now, caller, person.map(|(p, _)| p));
+        let mut new = prepare(s, *id, now, &caller.authority, caller.organisation(), person.map(|(p, _)| p));
         new.pending = pending;
         batch.push(new);
     }
@@ -574,11 +576,8 @@ pub async fn get(
         request_headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default(),
     );
     let with_attachments = flag(&pairs, "attachments")?;
-    let now = Timestamp::now();
+    // X-Experience-API-Consistent-Through is added to every statement response in `version_checks`.
     let mut headers = HeaderMap::new();
-    if let Ok(v) = HeaderValue::from_str(&domain::xapi::format_timestamp(now)) {
-        headers.insert("x-experience-api-consistent-through", v);
-    }
     let single =
         param(&pairs, "statementId").map(|v| (v, false)).or(param(&pairs, "voidedStatementId").map(|v| (v, true)));
     if let Some((id, voided)) = single {
