@@ -9,6 +9,7 @@ mod documents;
 mod erasure;
 mod multipart;
 pub mod record;
+mod signature;
 mod statements;
 
 use axum::body::{Body, Bytes};

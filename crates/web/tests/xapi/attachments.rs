@@ -2,6 +2,11 @@
 //! (Data 2.6).
 
 use reqwest::Method;
+use rsa::pkcs1v15::SigningKey;
+use rsa::pkcs8::DecodePrivateKey;
+use rsa::sha2::Sha256;
+use rsa::signature::{SignatureEncoding, Signer};
+use rsa::RsaPrivateKey;
 use serde_json::{json, Value};
 
 use crate::app_test;
@@ -288,6 +293,47 @@ app_test!(signed_statements_are_checked_against_their_signature, |app| {
         let r = post_signed(&lrs, &s, &signature, content_type).await;
         assert_eq!(r.status, 400, "{rule}: {} {}", r.status, r.text());
         r.refused(400, "");
+        lrs.get(&format!("/xapi/statements?statementId={}", s["id"].as_str().unwrap())).await.expect(404);
+    }
+});
+
+/// A test key and its self-signed certificate, and the certificate of another key (made with the
+/// openssl command line; see `tests/fixtures/README.md`).
+const SIGNING_KEY: &str = include_str!("../fixtures/jws-key.pem");
+const CERTIFICATE: &[u8] = include_bytes!("../fixtures/jws-cert.der");
+const OTHER_CERTIFICATE: &[u8] = include_bytes!("../fixtures/jws-other-cert.der");
+
+/// A JWS of `statement`, really signed with RS256 by the test key, with `certificate` in x5c.
+fn signed_jws(statement: &Value, certificate: &[u8]) -> Vec<u8> {
+    let header = json!({"alg": "RS256", "x5c": [base64(certificate, false)]});
+    let input =
+        format!("{}.{}", base64(header.to_string().as_bytes(), true), base64(statement.to_string().as_bytes(), true));
+    let key = RsaPrivateKey::from_pkcs8_pem(SIGNING_KEY).unwrap();
+    let signature = SigningKey::<Sha256>::new(key).sign(input.as_bytes()).to_vec();
+    format!("{input}.{}", base64(&signature, true)).into_bytes()
+}
+
+app_test!(signatures_are_verified_against_the_certificate_in_x5c, |app| {
+    let lrs = Lrs::new(app).await;
+    let octets = "application/octet-stream";
+    // Data 2.6.s5.b3.b3: with a certificate in the JWS header, the signature is validated against it.
+    let s = statement_with(|s| s["id"] = json!(new_id()));
+    post_signed(&lrs, &s, &signed_jws(&s, CERTIFICATE), octets).await.expect(200);
+    lrs.get(&format!("/xapi/statements?statementId={}", s["id"].as_str().unwrap())).await.expect(200);
+
+    let s = || statement_with(|s| s["id"] = json!(new_id()));
+    let (a, b) = (s(), s());
+    let mut tampered = signed_jws(&a, CERTIFICATE);
+    let i = tampered.len() - 10; // inside the signature part
+    tampered[i] = if tampered[i] == b'A' { b'B' } else { b'A' };
+    let cases = [
+        ("a tampered signature", a, tampered),
+        ("the certificate of another key", b.clone(), signed_jws(&b, OTHER_CERTIFICATE)),
+    ];
+    for (case, s, signature) in cases {
+        let r = post_signed(&lrs, &s, &signature, octets).await;
+        assert_eq!(r.status, 400, "{case}: {} {}", r.status, r.text());
+        r.refused(400, "signature does not verify against the certificate");
         lrs.get(&format!("/xapi/statements?statementId={}", s["id"].as_str().unwrap())).await.expect(404);
     }
 });
