@@ -57,6 +57,13 @@ impl Backend {
                 "PRAGMA foreign_keys = ON",
                 "PRAGMA busy_timeout = 10000",
                 "PRAGMA synchronous = FULL",
+                // 64 MiB of page cache (the default is 2 MB): the LRS's indexes take writes all
+                // over their pages, and with a small cache each transaction reads them back.
+                "PRAGMA cache_size = -65536",
+                // Checkpoint when the log reaches 16,384 pages (64 MiB) rather than 1,000: a batch
+                // of statements dirties hundreds of index pages, and at the default nearly every
+                // commit would also copy them into the database file and sync it.
+                "PRAGMA wal_autocheckpoint = 16384",
             ],
             // Statements are prepared once per connection; a generic plan chosen after a few runs
             // ignores how selective a filter's values are (an LRS query that drives from one
@@ -95,6 +102,35 @@ impl Backend {
         }
     }
 
+    /// The placeholders of a multi-row `VALUES` list: `rows` rows of `cols` parameters each.
+    ///
+    /// SQLite finds the value of a `$N` parameter by scanning the statement's list of parameter
+    /// names, so binding a statement with thousands of `$N` parameters takes time quadratic in
+    /// their number. Plain `?` parameters have no names and bind in order. PostgreSQL needs `$N`.
+    pub(crate) fn values(self, rows: usize, cols: usize) -> String {
+        let mut s = String::with_capacity(rows * cols * 5);
+        for r in 0..rows {
+            if r > 0 {
+                s.push(',');
+            }
+            s.push('(');
+            for c in 0..cols {
+                if c > 0 {
+                    s.push(',');
+                }
+                match self {
+                    Backend::Sqlite => s.push('?'),
+                    Backend::Postgres => {
+                        s.push('$');
+                        s.push_str(&(r * cols + c + 1).to_string());
+                    }
+                }
+            }
+            s.push(')');
+        }
+        s
+    }
+
     /// The most bind parameters one statement may carry, with room to spare.
     pub(crate) fn max_params(self) -> usize {
         match self {
@@ -125,6 +161,12 @@ impl Backend {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_lists_number_across_rows_on_postgres_and_are_positional_on_sqlite() {
+        assert_eq!(Backend::Postgres.values(2, 2), "($1,$2),($3,$4)");
+        assert_eq!(Backend::Sqlite.values(2, 3), "(?,?,?),(?,?,?)");
+    }
 
     #[test]
     fn sqlite_urls_create_their_file() {

@@ -56,6 +56,10 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
+    /// Where statements are written: on SQLite one connection of its own, so that the pages it
+    /// keeps in its cache stay valid from one batch to the next (a SQLite connection drops its
+    /// whole cache when another connection has written); on PostgreSQL the shared pool.
+    writer: AnyPool,
     backend: Backend,
     catalogue: std::sync::Arc<catalogue::Catalogue>,
     /// Months whose xapi_statements partition is known to exist (PostgreSQL).
@@ -74,20 +78,24 @@ impl Store {
             .map_err(|e| StoreError::BadUrl(e.to_string()))?
             .log_statements(tracing::log::LevelFilter::Trace)
             .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(1));
-        let pool = AnyPoolOptions::new()
-            .max_connections(backend.max_connections())
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    for pragma in backend.connection_setup() {
-                        conn.execute(*pragma).await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await?;
-        Ok(Self { pool, backend, catalogue: Default::default(), partitions: Default::default() })
+        let pool_of = |connections: u32| {
+            AnyPoolOptions::new().max_connections(connections).acquire_timeout(Duration::from_secs(10)).after_connect(
+                move |conn, _| {
+                    Box::pin(async move {
+                        for pragma in backend.connection_setup() {
+                            conn.execute(*pragma).await?;
+                        }
+                        Ok(())
+                    })
+                },
+            )
+        };
+        let pool = pool_of(backend.max_connections()).connect_with(options.clone()).await?;
+        let writer = match backend {
+            Backend::Sqlite => pool_of(1).connect_with(options).await?,
+            Backend::Postgres => pool.clone(),
+        };
+        Ok(Self { pool, writer, backend, catalogue: Default::default(), partitions: Default::default() })
     }
 
     pub fn backend(&self) -> Backend {
@@ -96,7 +104,10 @@ impl Store {
 
     /// Runs the embedded migrations that have not yet run. Safe to call from several processes.
     pub async fn migrate(&self) -> Result<()> {
-        migrate::run(&self.pool, self.backend).await?;
+        let applied = migrate::run(&self.pool, self.backend).await?;
+        if applied.contains(&8) {
+            self.fill_xapi_mboxes().await?;
+        }
         self.fill_mbox_sha1sums().await
     }
 
@@ -118,11 +129,17 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The pool statements are written through (see `writer`).
+    pub(crate) fn writer(&self) -> &AnyPool {
+        &self.writer
     }
 
     /// One page of a list: `count_sql` gives the total and `select_sql` the rows (this adds the

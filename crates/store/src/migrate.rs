@@ -65,14 +65,23 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 8,
+        name: "xapi terms",
+        both: include_str!("../migrations/0008_xapi_terms.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
-pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
+/// Applies the migrations not yet applied; returns the versions it applied.
+pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<Vec<i64>> {
     let mut conn = pool.acquire().await?;
     if backend == Backend::Postgres {
         conn.execute("SELECT pg_advisory_lock(7245001)").await?;
     }
     let result = async {
+        let mut applied = Vec::new();
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
         )
@@ -99,8 +108,9 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
+            applied.push(*version);
         }
-        Ok(())
+        Ok(applied)
     }
     .await;
     if backend == Backend::Postgres {

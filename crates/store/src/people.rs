@@ -232,26 +232,6 @@ fn like_pattern(query: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// Builds `($k, $k+1, ...), (...)` for `rows` rows of `cols` parameters starting at `$1`.
-pub(crate) fn values_placeholders(rows: usize, cols: usize) -> String {
-    let mut s = String::with_capacity(rows * cols * 5);
-    for r in 0..rows {
-        if r > 0 {
-            s.push(',');
-        }
-        s.push('(');
-        for c in 0..cols {
-            if c > 0 {
-                s.push(',');
-            }
-            s.push('$');
-            s.push_str(&(r * cols + c + 1).to_string());
-        }
-        s.push(')');
-    }
-    s
-}
-
 // ------------------------------------------------------------------ organisations
 
 impl Store {
@@ -664,19 +644,9 @@ impl Store {
         const EMPLOYMENT_COLS: usize = 7;
         const BULK_ROWS: usize = 1_000;
         const BULK_CACHE_KIB: i64 = 512 * 1024;
-        // SQLite finds the value of a `$N` parameter by scanning the statement's list of parameter
-        // names, so binding a statement with thousands of `$N` parameters takes time quadratic in
-        // their number (minutes for a million people). Plain `?` parameters have no names and
-        // bind in order. PostgreSQL needs `$N`.
         let sqlite = tx.backend_name() == "SQLite";
-        let placeholders = |rows: usize, cols: usize| {
-            if sqlite {
-                let row = format!("({})", vec!["?"; cols].join(","));
-                vec![row; rows].join(",")
-            } else {
-                values_placeholders(rows, cols)
-            }
-        };
+        let backend = if sqlite { crate::Backend::Sqlite } else { crate::Backend::Postgres };
+        let placeholders = |rows: usize, cols: usize| backend.values(rows, cols);
         // Random ids, emails and staff numbers land all over six indexes; with SQLite's default
         // page cache (2 MB) nearly every row of a bulk load reads pages back from the file and
         // spills others to the log. A bigger cache for the length of the load keeps the indexes
@@ -944,11 +914,6 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn placeholders_number_across_rows() {
-        assert_eq!(values_placeholders(2, 2), "($1,$2),($3,$4)");
-    }
 
     #[test]
     fn like_patterns_escape_wildcards() {

@@ -50,9 +50,12 @@ pub struct NewStatement {
     pub id: Uuid,
     pub stored: Timestamp,
     pub body: String,
-    /// The filter terms (`a:`, `A:`, `v:`, `o:`, `O:`, `r:` prefixed, and `E:` for every form
-    /// of every agent, for erasure), without duplicates.
+    /// The filter terms (`a:`, `A:`, `v:`, `o:`, `O:`, `r:` prefixed; see migration 8), without
+    /// duplicates.
     pub terms: Vec<String>,
+    /// Each mbox the statement names, as (the key of its mbox_sha1sum, its own key), so that an
+    /// erasure by mbox_sha1sum finds it.
+    pub mboxes: Vec<(String, String)>,
     /// The statement this one voids, for a voiding statement.
     pub voids: Option<Uuid>,
     /// The statement its object refers to, when the object is a StatementRef.
@@ -109,8 +112,9 @@ pub struct StoredStatement {
 #[derive(Debug, Clone)]
 pub struct StatementQuery {
     pub scope: LrsScope,
-    /// Terms in the order to look them up: the most selective first.
-    pub terms: Vec<String>,
+    /// Filters that must all hold, each met by any one of its terms, in the order to look them
+    /// up: the most selective first.
+    pub terms: Vec<Vec<String>>,
     pub since: Option<Timestamp>,
     pub until: Option<Timestamp>,
     pub ascending: bool,
@@ -216,6 +220,36 @@ impl Store {
                 .bind(mbox_sha1sum(&email))
                 .execute(&mut *tx)
                 .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Fills in `xapi_mboxes` for the statements stored before it existed (migration 8).
+    pub(crate) async fn fill_xapi_mboxes(&self) -> Result<()> {
+        let keys: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT substr(term, 3) FROM xapi_index WHERE substr(term, 1, 7) IN ('a:mbox:', 'A:mbox:')",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let pairs: Vec<(String, String)> = keys
+            .into_iter()
+            .filter_map(|k| {
+                let mbox = domain::xapi::Mbox::parse(k.strip_prefix("mbox:")?).ok()?;
+                Some((domain::xapi::Ifi::MboxSha1Sum(domain::xapi::MboxSha1Sum::of(&mbox)).key(), k))
+            })
+            .collect();
+        let mut tx = self.pool().begin().await?;
+        for chunk in pairs.chunks(500) {
+            let sql = format!(
+                "INSERT INTO xapi_mboxes (sha1_key, mbox_key) VALUES {} ON CONFLICT DO NOTHING",
+                self.backend.values(chunk.len(), 2)
+            );
+            let mut q = sqlx::query(&sql);
+            for (h, m) in chunk {
+                q = q.bind(h.clone()).bind(m.clone());
+            }
+            q.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -397,7 +431,7 @@ impl Store {
         for s in statements {
             self.ensure_statement_partition(s.stored).await?;
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.writer().begin().await?;
         for a in attachments {
             sqlx::query(
                 "INSERT INTO xapi_attachments (sha2, content_type, content) VALUES ($1, $2, $3) ON CONFLICT (sha2) DO NOTHING",
@@ -408,22 +442,25 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let seqs = Self::insert_statement_rows(&mut tx, statements).await?;
+        let seqs = Self::insert_statement_rows(&mut tx, self.backend, statements).await?;
         for (s, seq) in statements.iter().zip(seqs) {
             Self::statement_links(&mut tx, s, seq).await?;
         }
-        Self::write_definitions(&mut tx, statements).await?;
+        Self::write_definitions(&mut tx, self.backend, statements).await?;
+        Self::write_mboxes(&mut tx, self.backend, statements).await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Writes the statements' ids, rows and terms with a few multi-row inserts; returns each
     /// statement's sequence number, in order.
-    async fn insert_statement_rows(tx: &mut Transaction<'_, Any>, statements: &[NewStatement]) -> Result<Vec<i64>> {
-        use crate::people::values_placeholders;
+    async fn insert_statement_rows(
+        tx: &mut Transaction<'_, Any>,
+        backend: crate::Backend,
+        statements: &[NewStatement],
+    ) -> Result<Vec<i64>> {
         for chunk in statements.chunks(500) {
-            let sql =
-                format!("INSERT INTO xapi_statement_ids (id, stored) VALUES {}", values_placeholders(chunk.len(), 2));
+            let sql = format!("INSERT INTO xapi_statement_ids (id, stored) VALUES {}", backend.values(chunk.len(), 2));
             let mut q = sqlx::query(&sql);
             for s in chunk {
                 q = q.bind(s.id.to_string()).bind(millis(s.stored));
@@ -435,7 +472,7 @@ impl Store {
         for chunk in statements.chunks(200) {
             let sql = format!(
                 "INSERT INTO xapi_statements (id, stored, organisation_id, person_id, voids, entry_id, body) VALUES {} RETURNING id, seq",
-                values_placeholders(chunk.len(), 7)
+                backend.values(chunk.len(), 7)
             );
             let mut q = sqlx::query(&sql);
             for s in chunk {
@@ -463,7 +500,7 @@ impl Store {
         for chunk in pairs.chunks(1000) {
             let sql = format!(
                 "INSERT INTO xapi_index (term, statement_seq) VALUES {} ON CONFLICT DO NOTHING",
-                values_placeholders(chunk.len(), 2)
+                backend.values(chunk.len(), 2)
             );
             let mut q = sqlx::query(&sql);
             for (t, seq) in chunk {
@@ -524,23 +561,53 @@ impl Store {
     /// Keeps the latest definition of each activity a batch carries. Rows are written in id
     /// order, so that concurrent batches lock them in the same order (no deadlock), and only
     /// when the definition changed.
-    async fn write_definitions(tx: &mut Transaction<'_, Any>, statements: &[NewStatement]) -> Result<()> {
+    async fn write_definitions(
+        tx: &mut Transaction<'_, Any>,
+        backend: crate::Backend,
+        statements: &[NewStatement],
+    ) -> Result<()> {
         let mut latest: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
         for s in statements {
             for (id, definition) in &s.definitions {
                 latest.insert(id, definition);
             }
         }
-        for (id, definition) in latest {
-            sqlx::query(
-                "INSERT INTO xapi_activities (id, definition) VALUES ($1, $2) \
+        let latest: Vec<(&str, &str)> = latest.into_iter().collect();
+        for chunk in latest.chunks(500) {
+            let sql = format!(
+                "INSERT INTO xapi_activities (id, definition) VALUES {} \
                  ON CONFLICT (id) DO UPDATE SET definition = excluded.definition \
                  WHERE xapi_activities.definition <> excluded.definition",
-            )
-            .bind(id.to_owned())
-            .bind(definition.to_owned())
-            .execute(&mut **tx)
-            .await?;
+                backend.values(chunk.len(), 2)
+            );
+            let mut q = sqlx::query(&sql);
+            for (id, definition) in chunk {
+                q = q.bind((*id).to_owned()).bind((*definition).to_owned());
+            }
+            q.execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Keeps, for each mbox a batch names, the key of its mbox_sha1sum (for erasure).
+    async fn write_mboxes(
+        tx: &mut Transaction<'_, Any>,
+        backend: crate::Backend,
+        statements: &[NewStatement],
+    ) -> Result<()> {
+        let pairs: std::collections::BTreeSet<(&str, &str)> =
+            statements.iter().flat_map(|s| s.mboxes.iter().map(|(h, m)| (h.as_str(), m.as_str()))).collect();
+        let pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
+        for chunk in pairs.chunks(500) {
+            let sql = format!(
+                "INSERT INTO xapi_mboxes (sha1_key, mbox_key) VALUES {} ON CONFLICT DO NOTHING",
+                backend.values(chunk.len(), 2)
+            );
+            let mut q = sqlx::query(&sql);
+            for (h, m) in chunk {
+                q = q.bind((*h).to_owned()).bind((*m).to_owned());
+            }
+            q.execute(&mut **tx).await?;
         }
         Ok(())
     }
@@ -611,21 +678,42 @@ impl Store {
                 "SELECT {STATEMENT_COLUMNS} FROM xapi_statements s WHERE {} ORDER BY s.seq {order} LIMIT {limit}",
                 clauses.join(" AND ")
             ),
-            Some((first, rest)) => {
-                binds.push(Bind::Text(first.clone()));
-                let lead = binds.len();
-                for t in rest {
-                    binds.push(Bind::Text(t.clone()));
+            Some((lead, rest)) => {
+                for either in rest {
+                    let marks: Vec<String> = either
+                        .iter()
+                        .map(|t| {
+                            binds.push(Bind::Text(t.clone()));
+                            format!("${}", binds.len())
+                        })
+                        .collect();
                     clauses.push(format!(
-                        "EXISTS (SELECT 1 FROM xapi_index x WHERE x.term = ${} AND x.statement_seq = s.seq)",
-                        binds.len()
+                        "EXISTS (SELECT 1 FROM xapi_index x WHERE x.term IN ({}) AND x.statement_seq = s.seq)",
+                        marks.join(", ")
                     ));
                 }
-                format!(
-                    "SELECT {STATEMENT_COLUMNS} FROM xapi_index i JOIN xapi_statements s ON s.seq = i.statement_seq \
-                     WHERE i.term = ${lead} AND {} ORDER BY i.statement_seq {order} LIMIT {limit}",
-                    clauses.join(" AND ")
-                )
+                // Each of the lead's terms is one walk down the index in order, stopped at the
+                // limit; with two, the two walks are merged (a StatementRef can carry both).
+                let walks: Vec<String> = lead
+                    .iter()
+                    .map(|t| {
+                        binds.push(Bind::Text(t.clone()));
+                        format!(
+                            "SELECT {STATEMENT_COLUMNS} FROM xapi_index i JOIN xapi_statements s ON s.seq = i.statement_seq \
+                             WHERE i.term = ${} AND {} ORDER BY i.statement_seq {order} LIMIT {limit}",
+                            binds.len(),
+                            clauses.join(" AND ")
+                        )
+                    })
+                    .collect();
+                match walks.as_slice() {
+                    [one] => one.clone(),
+                    _ => {
+                        let parts: Vec<String> =
+                            walks.iter().enumerate().map(|(k, w)| format!("SELECT * FROM ({w}) w{k}")).collect();
+                        format!("{} ORDER BY seq {order} LIMIT {limit}", parts.join(" UNION "))
+                    }
+                }
             }
         };
         let mut query = sqlx::query(&sql);
@@ -752,13 +840,30 @@ impl Store {
     /// and its documents. Leaves only a count of what went. Returns (statements, documents).
     pub async fn erase_agent(&self, keys: &[String], by: Option<PersonId>, now: Timestamp) -> Result<(u64, u64)> {
         let mut tx = self.pool().begin().await?;
-        let mut seqs: Vec<i64> = Vec::new();
-        for k in keys {
-            let found: Vec<i64> = sqlx::query_scalar("SELECT statement_seq FROM xapi_index WHERE term = $1")
-                .bind(format!("E:{k}"))
+        // An mbox_sha1sum also names every mbox whose sum it is that a statement has used.
+        let mut keys: Vec<String> = keys.to_vec();
+        for k in keys.clone() {
+            let mboxes: Vec<String> = sqlx::query_scalar("SELECT mbox_key FROM xapi_mboxes WHERE sha1_key = $1")
+                .bind(k)
                 .fetch_all(&mut *tx)
                 .await?;
+            keys.extend(mboxes);
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        let mut seqs: Vec<i64> = Vec::new();
+        for k in &keys {
+            let found: Vec<i64> =
+                sqlx::query_scalar("SELECT statement_seq FROM xapi_index WHERE term = $1 OR term = $2")
+                    .bind(format!("a:{k}"))
+                    .bind(format!("A:{k}"))
+                    .fetch_all(&mut *tx)
+                    .await?;
             seqs.extend(found);
+            sqlx::query("DELETE FROM xapi_mboxes WHERE sha1_key = $1 OR mbox_key = $1")
+                .bind(k.clone())
+                .execute(&mut *tx)
+                .await?;
         }
         seqs.sort_unstable();
         seqs.dedup();
@@ -794,7 +899,7 @@ impl Store {
             }
         }
         let mut documents = 0;
-        for k in keys {
+        for k in &keys {
             documents += sqlx::query("DELETE FROM xapi_documents WHERE agent_key = $1")
                 .bind(k.clone())
                 .execute(&mut *tx)

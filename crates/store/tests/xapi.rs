@@ -15,6 +15,7 @@ fn statement(id: Uuid, stored: &str, verb: &str) -> NewStatement {
         stored: stored.parse::<Timestamp>().unwrap(),
         body: format!("{{\"id\":\"{id}\"}}"),
         terms: vec![format!("v:{verb}"), "a:mbox:mailto:jo@example.org".to_owned()],
+        mboxes: Vec::new(),
         voids: None,
         targets: None,
         person: None,
@@ -44,7 +45,7 @@ backend_test!(statements_of_different_months_are_stored_queried_and_ids_stay_uni
     let page = store
         .query_statements(&StatementQuery {
             scope: LrsScope::Organisation(org),
-            terms: vec!["a:mbox:mailto:jo@example.org".to_owned(), "v:completed".to_owned()],
+            terms: vec![vec!["a:mbox:mailto:jo@example.org".to_owned()], vec!["v:completed".to_owned()]],
             since: None,
             until: None,
             ascending: true,

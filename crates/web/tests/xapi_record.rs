@@ -427,3 +427,57 @@ app_test!(an_organisation_admin_issues_and_revokes_lrs_credentials, |app| {
     let r = app.post(&outsider, &format!("{base}/{key}/revoke"), &[]).await;
     assert_eq!(r.status(), 403);
 });
+
+app_test!(an_erasure_finds_an_agent_under_its_mbox_and_under_its_mbox_sha1sum, |app| {
+    let org = app.organisation("RX1", "trust.example").await;
+    let (key, secret) = app.lrs_credentials(org, true, true).await;
+    let auth = Auth::Basic(key.clone(), secret.clone());
+    let lrs = reqwest::Client::new();
+    let sha1_of = |email: &str| {
+        let mbox = domain::xapi::Mbox::parse(&format!("mailto:{email}")).unwrap();
+        domain::xapi::MboxSha1Sum::of(&mbox).as_str().to_owned()
+    };
+    let verb = json!({ "id": "http://adlnet.gov/expapi/verbs/completed" });
+    let object = json!({ "id": "https://elearning.example/courses/2" });
+    let bystander = json!({ "mbox": "mailto:bystander@elsewhere.example" });
+    // Two leavers, each named once by mbox (once as actor, once as a team member) and once by
+    // mbox_sha1sum; one is erased by mbox, the other by mbox_sha1sum.
+    let mut statements = Vec::new();
+    for email in ["one@elsewhere.example", "two@elsewhere.example"] {
+        let by_mbox = json!({ "mbox": format!("mailto:{email}") });
+        let by_sum = json!({ "mbox_sha1sum": sha1_of(email) });
+        statements.push(json!({ "actor": by_mbox, "verb": verb, "object": object }));
+        statements.push(json!({ "actor": by_sum, "verb": verb, "object": object }));
+        statements.push(json!({ "actor": bystander, "verb": verb, "object": object,
+            "context": { "team": { "objectType": "Group", "member": [by_mbox] } } }));
+    }
+    statements.push(json!({ "actor": bystander, "verb": verb, "object": object }));
+    let r = lrs
+        .post(app.url("/xapi/statements"))
+        .basic_auth(&key, Some(&secret))
+        .header(V.0, V.1)
+        .json(&statements)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let ids: Vec<String> = r.json().await.unwrap();
+
+    let one = json!({ "mbox": "mailto:one@elsewhere.example" }).to_string();
+    let erased = goldthread_web::erase_agent(&app.store, &one, None, jiff::Timestamp::now()).await.unwrap();
+    assert_eq!(erased.statements, 3, "by mbox: the mbox, its sum and the team membership");
+    let two = json!({ "mbox_sha1sum": sha1_of("two@elsewhere.example") }).to_string();
+    let erased = goldthread_web::erase_agent(&app.store, &two, None, jiff::Timestamp::now()).await.unwrap();
+    assert_eq!(erased.statements, 3, "by mbox_sha1sum: the sum and the mbox behind it, wherever it was named");
+
+    for id in &ids[..6] {
+        let (status, _) = lrs_get(app, &auth, &format!("?statementId={id}")).await;
+        assert_eq!(status, 404, "{id} is erased");
+    }
+    let (status, _) = lrs_get(app, &auth, &format!("?statementId={}", ids[6])).await;
+    assert_eq!(status, 200, "the bystander's own statement stays");
+    let (_, all) = lrs_get(app, &auth, "").await;
+    let text = all.to_string();
+    assert!(!text.contains("one@elsewhere") && !text.contains("two@elsewhere"), "{text}");
+    assert!(!text.contains(&sha1_of("one@elsewhere.example")) && !text.contains(&sha1_of("two@elsewhere.example")));
+});

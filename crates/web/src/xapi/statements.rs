@@ -10,7 +10,7 @@ use domain::ids::{OrganisationId, PersonId};
 use domain::learning::statement::{belongs_in_record, display_name, duration_minutes, IncomingFacts};
 use domain::xapi::{
     format_statement, parse_agent_filter, parse_timestamp, parse_uuid, same_statement, validate_statement,
-    validate_statements, AcceptLanguage, Actor, Authority, Format, Ifi, Statement, StatementObject,
+    validate_statements, AcceptLanguage, Actor, Authority, Format, Ifi, MboxSha1Sum, Statement, StatementObject,
     SIGNATURE_USAGE_TYPE,
 };
 use jiff::Timestamp;
@@ -193,33 +193,48 @@ async fn person_of(
     }
 }
 
-/// The terms a statement is found by (see migration 6).
+/// The terms a statement is found by (see migrations 6 and 8). Each agent and activity is kept
+/// once: under `a:`/`o:` when it is the actor or object (what `agent` and `activity` match),
+/// otherwise under `A:`/`O:` (what `related_agents` and `related_activities` add), so a related
+/// query looks for both prefixes. An agent is found by the identifier it was given
+/// (Communication 2.1.3: the same IFI).
 fn terms(s: &Statement) -> Vec<String> {
     let mut t = BTreeSet::new();
-    // An agent is found by the identifier it was given (Communication 2.1.3: the same IFI);
-    // an mbox is also kept under its mbox_sha1sum with a different prefix, for erasure.
-    for ifi in s.agent_identifiers(false) {
+    let agents = s.agent_identifiers(false);
+    for ifi in &agents {
         t.insert(format!("a:{}", ifi.key()));
-        t.insert(format!("A:{}", ifi.key()));
     }
     for ifi in s.agent_identifiers(true) {
-        t.insert(format!("A:{}", ifi.key()));
-        for k in ifi.match_keys() {
-            t.insert(format!("E:{k}"));
+        if !agents.contains(&ifi) {
+            t.insert(format!("A:{}", ifi.key()));
         }
     }
     t.insert(format!("v:{}", s.verb().id.as_str()));
-    for a in s.activity_ids(false) {
+    let activities = s.activity_ids(false);
+    for a in &activities {
         t.insert(format!("o:{}", a.as_str()));
-        t.insert(format!("O:{}", a.as_str()));
     }
     for a in s.activity_ids(true) {
-        t.insert(format!("O:{}", a.as_str()));
+        if !activities.contains(&a) {
+            t.insert(format!("O:{}", a.as_str()));
+        }
     }
     if let Some(r) = s.context().and_then(|c| c.registration) {
         t.insert(format!("r:{r}"));
     }
     t.into_iter().collect()
+}
+
+/// The key of each mbox a statement names beside the key of its mbox_sha1sum, so that an
+/// erasure asked for by mbox_sha1sum finds the statements that name the mbox itself.
+fn mboxes(s: &Statement) -> Vec<(String, String)> {
+    s.agent_identifiers(true)
+        .into_iter()
+        .filter_map(|ifi| match ifi {
+            Ifi::Mbox(m) => Some((Ifi::MboxSha1Sum(MboxSha1Sum::of(m)).key(), ifi.key())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Activity definitions a statement carries, as JSON text by activity id.
@@ -262,6 +277,7 @@ pub(super) fn prepare(
     let voids = s.voided_statement();
     let complete = s.complete_for_storage(id, now, authority);
     let terms = terms(&complete);
+    let mboxes = mboxes(&complete);
     let timestamp = complete.timestamp().map(domain::xapi::format_timestamp);
     let mut json = complete.into_json();
     // Timestamps are kept in UTC (Data 4.5.s1.b6).
@@ -273,6 +289,7 @@ pub(super) fn prepare(
         stored: now,
         body: json.to_string(),
         terms,
+        mboxes,
         voids,
         targets,
         person,
@@ -600,22 +617,33 @@ pub async fn get(
             Err(_) => return Err(XapiError::bad(format!("limit must be a whole number, not {v:?}"))),
         },
     };
-    // The most selective terms first: the store looks up the first and checks the rest.
-    let mut terms = Vec::new();
+    // The most selective terms first: the store looks up the first and checks the rest. A
+    // related filter matches either of its two terms (see `terms`).
+    let mut terms: Vec<Vec<String>> = Vec::new();
     if let Some(r) = param(&pairs, "registration") {
         let r = parse_uuid(r).ok_or_else(|| XapiError::bad(format!("registration {r:?} is not a UUID")))?;
-        terms.push(format!("r:{r}"));
+        terms.push(vec![format!("r:{r}")]);
     }
     if let Some(a) = param(&pairs, "agent") {
-        let ifi = parse_agent_filter(a).map_err(|e| XapiError::bad(format!("agent: {e}")))?;
-        terms.push(format!("{}:{}", if related_agents { "A" } else { "a" }, ifi.key()));
+        let key = parse_agent_filter(a).map_err(|e| XapiError::bad(format!("agent: {e}")))?.key();
+        let mut either = vec![format!("a:{key}")];
+        if related_agents {
+            either.push(format!("A:{key}"));
+        }
+        terms.push(either);
     }
     if let Some(a) = iri_param(&pairs, "activity")? {
-        terms.push(format!("{}:{a}", if related_activities { "O" } else { "o" }));
+        let mut either = vec![format!("o:{a}")];
+        if related_activities {
+            either.push(format!("O:{a}"));
+        }
+        terms.push(either);
     }
     if let Some(v) = iri_param(&pairs, "verb")? {
-        terms.push(format!("v:{v}"));
+        terms.push(vec![format!("v:{v}")]);
     }
+    // A single term leads better than a pair.
+    terms.sort_by_key(Vec::len);
     let (through_seq, after_seq) = match param(&pairs, "cursor") {
         None => (None, None),
         Some(c) => {
