@@ -104,10 +104,8 @@ impl Store {
 
     /// Runs the embedded migrations that have not yet run. Safe to call from several processes.
     pub async fn migrate(&self) -> Result<()> {
-        let applied = migrate::run(&self.pool, self.backend).await?;
-        if applied.contains(&8) {
-            self.fill_xapi_mboxes().await?;
-        }
+        migrate::run(&self.pool, self.backend).await?;
+        self.convert_xapi_index().await?;
         self.fill_mbox_sha1sums().await
     }
 

@@ -69,19 +69,18 @@ const MIGRATIONS: &[Migration] = &[
         version: 8,
         name: "xapi terms",
         both: include_str!("../migrations/0008_xapi_terms.sql"),
-        sqlite: "",
-        postgres: "",
+        sqlite: include_str!("../migrations/0008_xapi_terms.sqlite.sql"),
+        postgres: include_str!("../migrations/0008_xapi_terms.postgres.sql"),
     },
 ];
 
-/// Applies the migrations not yet applied; returns the versions it applied.
-pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<Vec<i64>> {
+/// Applies the migrations not yet applied.
+pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
     let mut conn = pool.acquire().await?;
     if backend == Backend::Postgres {
         conn.execute("SELECT pg_advisory_lock(7245001)").await?;
     }
     let result = async {
-        let mut applied = Vec::new();
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
         )
@@ -108,9 +107,8 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<Vec<i64>> {
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
-            applied.push(*version);
         }
-        Ok(applied)
+        Ok(())
     }
     .await;
     if backend == Backend::Postgres {

@@ -1,7 +1,7 @@
 //! The Learning Record Store: statements, documents, attachments and LRS credentials.
 //!
 //! Statements are validated and completed by the web layer with `domain::xapi`; here they are
-//! stored as JSON text beside the terms they can be found by (see the `xapi_index` table in
+//! stored as JSON text beside the terms they can be found by (see the `xapi_postings` table in
 //! migration 6), so that every query form is an index lookup whatever the store's size.
 
 use domain::ids::{EntryId, OrganisationId, PersonId, ResourceId};
@@ -225,22 +225,60 @@ impl Store {
         Ok(())
     }
 
-    /// Fills in `xapi_mboxes` for the statements stored before it existed (migration 8).
-    pub(crate) async fn fill_xapi_mboxes(&self) -> Result<()> {
-        let keys: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT substr(term, 3) FROM xapi_index WHERE substr(term, 1, 7) IN ('a:mbox:', 'A:mbox:')",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let pairs: Vec<(String, String)> = keys
-            .into_iter()
-            .filter_map(|k| {
-                let mbox = domain::xapi::Mbox::parse(k.strip_prefix("mbox:")?).ok()?;
-                Some((domain::xapi::Ifi::MboxSha1Sum(domain::xapi::MboxSha1Sum::of(&mbox)).key(), k))
-            })
-            .collect();
+    /// Moves the index rows of statements stored before migration 8 from `xapi_index` (terms as
+    /// text) to `xapi_postings` (terms by key), fills in `xapi_mboxes` from them, and drops
+    /// `xapi_index`: all in one transaction, so it happens whole on the first start after the
+    /// migration, or on the next if that one stopped part-way.
+    pub(crate) async fn convert_xapi_index(&self) -> Result<()> {
+        let exists: i64 =
+            sqlx::query_scalar(self.backend.table_exists()).bind("xapi_index").fetch_one(self.pool()).await?;
+        if exists == 0 {
+            return Ok(());
+        }
         let mut tx = self.pool().begin().await?;
-        for chunk in pairs.chunks(500) {
+        let mut mboxes = std::collections::BTreeSet::new();
+        let mut after: Option<(String, i64)> = None;
+        loop {
+            let page = match &after {
+                None => {
+                    sqlx::query("SELECT term, statement_seq FROM xapi_index ORDER BY term, statement_seq LIMIT 10000")
+                }
+                Some((term, seq)) => sqlx::query(
+                    "SELECT term, statement_seq FROM xapi_index WHERE term > $1 OR (term = $1 AND statement_seq > $2) \
+                     ORDER BY term, statement_seq LIMIT 10000",
+                )
+                .bind(term.clone())
+                .bind(*seq),
+            }
+            .fetch_all(&mut *tx)
+            .await?;
+            let Some(last) = page.last() else { break };
+            after = Some((last.try_get("term")?, last.try_get("statement_seq")?));
+            let mut rows = Vec::with_capacity(page.len());
+            for r in &page {
+                let term: String = r.try_get("term")?;
+                if let Some(key) = term.strip_prefix("a:mbox:").or_else(|| term.strip_prefix("A:mbox:")) {
+                    if let Ok(mbox) = domain::xapi::Mbox::parse(key) {
+                        let sum = domain::xapi::Ifi::MboxSha1Sum(domain::xapi::MboxSha1Sum::of(&mbox)).key();
+                        mboxes.insert((sum, format!("mbox:{key}")));
+                    }
+                }
+                rows.push((term_key(&term), r.try_get::<i64, _>("statement_seq")?));
+            }
+            for chunk in rows.chunks(1000) {
+                let sql = format!(
+                    "INSERT INTO xapi_postings (term_key, statement_seq) VALUES {} ON CONFLICT DO NOTHING",
+                    self.backend.values(chunk.len(), 2)
+                );
+                let mut q = sqlx::query(&sql);
+                for (k, seq) in chunk {
+                    q = q.bind(k.clone()).bind(*seq);
+                }
+                q.execute(&mut *tx).await?;
+            }
+        }
+        let mboxes: Vec<(String, String)> = mboxes.into_iter().collect();
+        for chunk in mboxes.chunks(500) {
             let sql = format!(
                 "INSERT INTO xapi_mboxes (sha1_key, mbox_key) VALUES {} ON CONFLICT DO NOTHING",
                 self.backend.values(chunk.len(), 2)
@@ -251,6 +289,7 @@ impl Store {
             }
             q.execute(&mut *tx).await?;
         }
+        sqlx::query("DROP TABLE xapi_index").execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -495,16 +534,19 @@ impl Store {
                 seq_of.get(&s.id.to_string()).copied().ok_or_else(|| StoreError::Corrupt("statement seq".to_owned()))
             })
             .collect::<Result<Vec<i64>>>()?;
-        let pairs: Vec<(&str, i64)> =
-            statements.iter().zip(&seqs).flat_map(|(s, seq)| s.terms.iter().map(move |t| (t.as_str(), *seq))).collect();
+        let pairs: Vec<(Vec<u8>, i64)> = statements
+            .iter()
+            .zip(&seqs)
+            .flat_map(|(s, seq)| s.terms.iter().map(move |t| (term_key(t), *seq)))
+            .collect();
         for chunk in pairs.chunks(1000) {
             let sql = format!(
-                "INSERT INTO xapi_index (term, statement_seq) VALUES {} ON CONFLICT DO NOTHING",
+                "INSERT INTO xapi_postings (term_key, statement_seq) VALUES {} ON CONFLICT DO NOTHING",
                 backend.values(chunk.len(), 2)
             );
             let mut q = sqlx::query(&sql);
             for (t, seq) in chunk {
-                q = q.bind((*t).to_owned()).bind(*seq);
+                q = q.bind(t.clone()).bind(*seq);
             }
             q.execute(&mut **tx).await?;
         }
@@ -518,7 +560,7 @@ impl Store {
             // The targeted statement's terms are this one's too (applied recursively, since the
             // target already carries its own target's).
             sqlx::query(
-                "INSERT INTO xapi_index (term, statement_seq) SELECT i.term, $1 FROM xapi_index i \
+                "INSERT INTO xapi_postings (term_key, statement_seq) SELECT i.term_key, $1 FROM xapi_postings i \
                  JOIN xapi_statements t ON t.seq = i.statement_seq WHERE t.id = $2 ON CONFLICT DO NOTHING",
             )
             .bind(seq)
@@ -683,12 +725,12 @@ impl Store {
                     let marks: Vec<String> = either
                         .iter()
                         .map(|t| {
-                            binds.push(Bind::Text(t.clone()));
+                            binds.push(Bind::Bytes(term_key(t)));
                             format!("${}", binds.len())
                         })
                         .collect();
                     clauses.push(format!(
-                        "EXISTS (SELECT 1 FROM xapi_index x WHERE x.term IN ({}) AND x.statement_seq = s.seq)",
+                        "EXISTS (SELECT 1 FROM xapi_postings x WHERE x.term_key IN ({}) AND x.statement_seq = s.seq)",
                         marks.join(", ")
                     ));
                 }
@@ -697,10 +739,10 @@ impl Store {
                 let walks: Vec<String> = lead
                     .iter()
                     .map(|t| {
-                        binds.push(Bind::Text(t.clone()));
+                        binds.push(Bind::Bytes(term_key(t)));
                         format!(
-                            "SELECT {STATEMENT_COLUMNS} FROM xapi_index i JOIN xapi_statements s ON s.seq = i.statement_seq \
-                             WHERE i.term = ${} AND {} ORDER BY i.statement_seq {order} LIMIT {limit}",
+                            "SELECT {STATEMENT_COLUMNS} FROM xapi_postings i JOIN xapi_statements s ON s.seq = i.statement_seq \
+                             WHERE i.term_key = ${} AND {} ORDER BY i.statement_seq {order} LIMIT {limit}",
                             binds.len(),
                             clauses.join(" AND ")
                         )
@@ -721,6 +763,7 @@ impl Store {
             query = match b {
                 Bind::Int(i) => query.bind(*i),
                 Bind::Text(t) => query.bind(t.clone()),
+                Bind::Bytes(b) => query.bind(b.clone()),
             };
         }
         let rows = query.fetch_all(self.pool()).await?;
@@ -854,9 +897,9 @@ impl Store {
         let mut seqs: Vec<i64> = Vec::new();
         for k in &keys {
             let found: Vec<i64> =
-                sqlx::query_scalar("SELECT statement_seq FROM xapi_index WHERE term = $1 OR term = $2")
-                    .bind(format!("a:{k}"))
-                    .bind(format!("A:{k}"))
+                sqlx::query_scalar("SELECT statement_seq FROM xapi_postings WHERE term_key = $1 OR term_key = $2")
+                    .bind(term_key(&format!("a:{k}")))
+                    .bind(term_key(&format!("A:{k}")))
                     .fetch_all(&mut *tx)
                     .await?;
             seqs.extend(found);
@@ -883,7 +926,7 @@ impl Store {
             }
             sqlx::query("DELETE FROM xapi_pending WHERE statement_id = $1").bind(id.clone()).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM xapi_statement_ids WHERE id = $1").bind(id).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM xapi_index WHERE statement_seq = $1").bind(*seq).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM xapi_postings WHERE statement_seq = $1").bind(*seq).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM xapi_statements WHERE seq = $1").bind(*seq).execute(&mut *tx).await?;
         }
         hashes.sort_unstable();
@@ -1029,4 +1072,13 @@ impl Store {
 enum Bind {
     Int(i64),
     Text(String),
+    Bytes(Vec<u8>),
+}
+
+/// What a term is indexed under: the first 16 bytes of its SHA-256. Index rows stay short and
+/// compare as bytes whatever the term's length, and hold no address in clear; 128 bits make a
+/// collision between two of a store's terms as unlikely as one between two random UUIDs.
+pub(crate) fn term_key(term: &str) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(term.as_bytes())[..16].to_vec()
 }

@@ -62,3 +62,61 @@ backend_test!(statements_of_different_months_are_stored_queried_and_ids_stay_uni
     assert!(matches!(store.insert_statements(&[again], &[]).await, Err(StoreError::Conflict(_))));
     assert_eq!(store.statements_by_id(&[a]).await.unwrap().len(), 1);
 });
+
+backend_test!(index_rows_from_before_migration_8_are_moved_to_postings_on_start, |db| {
+    let store = &db.store;
+    let org = OrganisationId::from_uuid(Uuid::from_u128(9));
+    let query = |terms: Vec<Vec<&str>>| StatementQuery {
+        scope: LrsScope::Organisation(org),
+        terms: terms.into_iter().map(|t| t.into_iter().map(str::to_owned).collect()).collect(),
+        since: None,
+        until: None,
+        ascending: true,
+        limit: 10,
+        through_seq: None,
+        after_seq: None,
+    };
+    // A statement as an older goldthread stored it: its terms as text in xapi_index.
+    let old = Uuid::from_u128(41);
+    let mut legacy = statement(old, "2026-11-02T09:00:00Z", "completed");
+    legacy.organisation = Some(org);
+    legacy.terms = Vec::new();
+    store.insert_statements(&[legacy], &[]).await.unwrap();
+    let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    let seq: i64 = sqlx::query_scalar("SELECT seq FROM xapi_statements WHERE id = $1")
+        .bind(old.to_string())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    sqlx::query("CREATE TABLE xapi_index (term TEXT NOT NULL, statement_seq BIGINT NOT NULL, PRIMARY KEY (term, statement_seq))")
+        .execute(&pool)
+        .await
+        .unwrap();
+    for term in ["a:mbox:mailto:old@example.org", "v:completed", "o:https://elearning.example/1"] {
+        sqlx::query("INSERT INTO xapi_index (term, statement_seq) VALUES ($1, $2)")
+            .bind(term)
+            .bind(seq)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    pool.close().await;
+    assert!(store.query_statements(&query(vec![vec!["v:completed"]])).await.unwrap().statements.is_empty());
+
+    store.migrate().await.unwrap();
+    let found = store
+        .query_statements(&query(vec![vec!["a:mbox:mailto:old@example.org"], vec!["o:https://elearning.example/1"]]))
+        .await
+        .unwrap();
+    assert_eq!(found.statements.iter().map(|s| s.id).collect::<Vec<_>>(), [old]);
+    // The mbox behind its mbox_sha1sum is known, so an erasure by the sum finds the statement.
+    let sum = domain::xapi::MboxSha1Sum::of(&domain::xapi::Mbox::parse("mailto:old@example.org").unwrap());
+    let (statements, _) =
+        store.erase_agent(&[format!("mbox_sha1sum:{}", sum.as_str())], None, Timestamp::now()).await.unwrap();
+    assert_eq!(statements, 1);
+    // xapi_index is gone, and a second start has nothing to move.
+    store.migrate().await.unwrap();
+    let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    assert!(sqlx::query("SELECT COUNT(*) FROM xapi_index").fetch_one(&pool).await.is_err());
+    pool.close().await;
+});
