@@ -22,3 +22,20 @@ CREATE TABLE xapi_mboxes (
     PRIMARY KEY (sha1_key, mbox_key)
 );
 CREATE INDEX xapi_mboxes_mbox ON xapi_mboxes(mbox_key);
+
+-- Which statements use which attachment, so that an erasure keeps an attachment another
+-- statement still uses without searching every statement's text (rows for the statements stored
+-- before are filled in by Store::migrate).
+CREATE TABLE xapi_attachment_uses (
+    sha2 TEXT NOT NULL,
+    statement_seq BIGINT NOT NULL,
+    PRIMARY KEY (sha2, statement_seq)
+);
+CREATE INDEX xapi_attachment_uses_statement ON xapi_attachment_uses(statement_seq);
+
+-- A statement is found by id through xapi_statement_ids alone, which now keeps its sequence
+-- number: one index on statement ids rather than two (each a write into a large index), and a
+-- unique one, which planners trust without statistics.
+ALTER TABLE xapi_statement_ids ADD COLUMN seq BIGINT;
+UPDATE xapi_statement_ids SET seq = (SELECT s.seq FROM xapi_statements s WHERE s.id = xapi_statement_ids.id);
+DROP INDEX xapi_statements_id;

@@ -56,6 +56,8 @@ pub struct NewStatement {
     /// Each mbox the statement names, as (the key of its mbox_sha1sum, its own key), so that an
     /// erasure by mbox_sha1sum finds it.
     pub mboxes: Vec<(String, String)>,
+    /// The SHA-2 of each attachment the statement declares.
+    pub attachment_hashes: Vec<String>,
     /// The statement this one voids, for a voiding statement.
     pub voids: Option<Uuid>,
     /// The statement its object refers to, when the object is a StatementRef.
@@ -174,6 +176,14 @@ pub struct Document {
     pub updated: Timestamp,
 }
 
+/// Rows by a unique key, for `n` values of it (`$1` to `$n`): one lookup per value, joined by
+/// UNION ALL. A planner without statistics (PostgreSQL before its first ANALYZE) takes
+/// `key IN (...)` with many values to match much of the table and scans it; an equality on a
+/// unique key it always looks up.
+fn lookups(columns: &str, from: &str, key: &str, n: usize) -> String {
+    (1..=n).map(|i| format!("SELECT {columns} FROM {from} WHERE {key} = ${i}")).collect::<Vec<_>>().join(" UNION ALL ")
+}
+
 fn uuid_of(row: &sqlx::any::AnyRow, col: &str) -> Result<Uuid> {
     let s: String = row.try_get(col)?;
     Uuid::parse_str(&s).map_err(|_| StoreError::Corrupt(format!("{col} is not a UUID")))
@@ -185,6 +195,10 @@ fn opt<T: std::str::FromStr>(row: &sqlx::any::AnyRow, col: &str) -> Result<Optio
 }
 
 const STATEMENT_COLUMNS: &str = "s.seq, s.id, s.voided, s.voids, s.person_id, s.organisation_id, s.body";
+
+/// Statements found by id (`d.id`): through xapi_statement_ids, whose unique index the planner
+/// trusts whatever its statistics, to the row by its primary key (and on PostgreSQL its month).
+const BY_ID: &str = "xapi_statement_ids d JOIN xapi_statements s ON s.seq = d.seq AND s.stored = d.stored";
 
 fn statement_of(row: &sqlx::any::AnyRow) -> Result<StoredStatement> {
     Ok(StoredStatement {
@@ -289,6 +303,27 @@ impl Store {
             }
             q.execute(&mut *tx).await?;
         }
+        // Which statements use which attachment, read once from the bodies stored before.
+        let with_attachments = sqlx::query("SELECT seq, body FROM xapi_statements WHERE body LIKE '%\"sha2\":\"%'")
+            .fetch_all(&mut *tx)
+            .await?;
+        for row in with_attachments {
+            let seq: i64 = row.try_get("seq")?;
+            let body: String = row.try_get("body")?;
+            let hashes = serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v.get("attachments").and_then(serde_json::Value::as_array).cloned())
+                .unwrap_or_default();
+            for sha2 in hashes.iter().filter_map(|a| a.get("sha2").and_then(serde_json::Value::as_str)) {
+                sqlx::query(
+                    "INSERT INTO xapi_attachment_uses (sha2, statement_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                )
+                .bind(sha2.to_owned())
+                .bind(seq)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
         sqlx::query("DROP TABLE xapi_index").execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
@@ -301,9 +336,8 @@ impl Store {
         emails: &[String],
     ) -> Result<std::collections::HashMap<String, (PersonId, Option<OrganisationId>)>> {
         let mut out = std::collections::HashMap::new();
-        for chunk in emails.chunks(500) {
-            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!("SELECT id, email, organisation_id FROM people WHERE email IN ({})", marks.join(", "));
+        for chunk in emails.chunks(100) {
+            let sql = lookups("id, email, organisation_id", "people", "email", chunk.len());
             let mut q = sqlx::query(&sql);
             for e in chunk {
                 q = q.bind(e.clone());
@@ -402,9 +436,8 @@ impl Store {
     /// and for checking what a voiding statement targets).
     pub async fn statements_by_id(&self, ids: &[Uuid]) -> Result<Vec<StoredStatement>> {
         let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!("SELECT {STATEMENT_COLUMNS} FROM xapi_statements s WHERE s.id IN ({})", marks.join(", "));
+        for chunk in ids.chunks(100) {
+            let sql = lookups(STATEMENT_COLUMNS, BY_ID, "d.id", chunk.len());
             let mut q = sqlx::query(&sql);
             for id in chunk {
                 q = q.bind(id.to_string());
@@ -498,14 +531,6 @@ impl Store {
         backend: crate::Backend,
         statements: &[NewStatement],
     ) -> Result<Vec<i64>> {
-        for chunk in statements.chunks(500) {
-            let sql = format!("INSERT INTO xapi_statement_ids (id, stored) VALUES {}", backend.values(chunk.len(), 2));
-            let mut q = sqlx::query(&sql);
-            for s in chunk {
-                q = q.bind(s.id.to_string()).bind(millis(s.stored));
-            }
-            q.execute(&mut **tx).await.map_err(|e| StoreError::conflict_as(e, "statement id"))?;
-        }
         let mut seq_of: std::collections::HashMap<String, i64> =
             std::collections::HashMap::with_capacity(statements.len());
         for chunk in statements.chunks(200) {
@@ -534,6 +559,16 @@ impl Store {
                 seq_of.get(&s.id.to_string()).copied().ok_or_else(|| StoreError::Corrupt("statement seq".to_owned()))
             })
             .collect::<Result<Vec<i64>>>()?;
+        // Ids are unique across partitions here; a statement is found by id through this table.
+        for chunk in statements.chunks(500).zip(seqs.chunks(500)) {
+            let sql =
+                format!("INSERT INTO xapi_statement_ids (id, stored, seq) VALUES {}", backend.values(chunk.0.len(), 3));
+            let mut q = sqlx::query(&sql);
+            for (s, seq) in chunk.0.iter().zip(chunk.1) {
+                q = q.bind(s.id.to_string()).bind(millis(s.stored)).bind(*seq);
+            }
+            q.execute(&mut **tx).await.map_err(|e| StoreError::conflict_as(e, "statement id"))?;
+        }
         let pairs: Vec<(Vec<u8>, i64)> = statements
             .iter()
             .zip(&seqs)
@@ -556,12 +591,21 @@ impl Store {
     /// What a statement changes beyond its own rows: the terms it takes from the statement it
     /// targets, the statement it voids, and its place in a learning record.
     async fn statement_links(tx: &mut Transaction<'_, Any>, s: &NewStatement, seq: i64) -> Result<()> {
+        for sha2 in &s.attachment_hashes {
+            sqlx::query(
+                "INSERT INTO xapi_attachment_uses (sha2, statement_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(sha2.clone())
+            .bind(seq)
+            .execute(&mut **tx)
+            .await?;
+        }
         if let Some(target) = s.targets {
             // The targeted statement's terms are this one's too (applied recursively, since the
             // target already carries its own target's).
             sqlx::query(
                 "INSERT INTO xapi_postings (term_key, statement_seq) SELECT i.term_key, $1 FROM xapi_postings i \
-                 JOIN xapi_statements t ON t.seq = i.statement_seq WHERE t.id = $2 ON CONFLICT DO NOTHING",
+                 JOIN xapi_statement_ids t ON t.seq = i.statement_seq WHERE t.id = $2 ON CONFLICT DO NOTHING",
             )
             .bind(seq)
             .bind(target.to_string())
@@ -569,7 +613,10 @@ impl Store {
             .await?;
         }
         if let Some(target) = s.voids {
-            sqlx::query("UPDATE xapi_statements SET voided = 1 WHERE id = $1 AND voids IS NULL")
+            sqlx::query(
+                "UPDATE xapi_statements SET voided = 1 WHERE voids IS NULL AND seq = (SELECT seq FROM xapi_statement_ids WHERE id = $1) \
+                 AND stored = (SELECT stored FROM xapi_statement_ids WHERE id = $1)",
+            )
                 .bind(target.to_string())
                 .execute(&mut **tx)
                 .await?;
@@ -672,10 +719,8 @@ impl Store {
 
     /// One statement by id within a scope, voided or not (the caller decides what to show).
     pub async fn statement(&self, scope: LrsScope, id: Uuid) -> Result<Option<StoredStatement>> {
-        let sql = format!(
-            "SELECT {STATEMENT_COLUMNS} FROM xapi_statements s WHERE s.id = $1 AND {}",
-            Self::scope_clause(scope, 2)
-        );
+        let sql =
+            format!("SELECT {STATEMENT_COLUMNS} FROM {BY_ID} WHERE d.id = $1 AND {}", Self::scope_clause(scope, 2));
         let row =
             sqlx::query(&sql).bind(id.to_string()).bind(Self::scope_value(scope)).fetch_optional(self.pool()).await?;
         row.as_ref().map(statement_of).transpose()
@@ -695,10 +740,13 @@ impl Store {
             Some(t) => t,
             None => self.last_statement_seq().await?,
         };
+        // Conditions on the sequence number and on the terms are written on `{seq}`: the index
+        // row's column when the query walks the index, so that they are checked (and the range
+        // sought) before the statement's row is read.
         let mut binds: Vec<Bind> = Vec::new();
         let mut clauses = vec!["s.voided = 0".to_owned()];
         binds.push(Bind::Int(through));
-        clauses.push(format!("s.seq <= ${}", binds.len()));
+        clauses.push(format!("{{seq}} <= ${}", binds.len()));
         binds.push(Bind::Text(Self::scope_value(q.scope)));
         clauses.push(Self::scope_clause(q.scope, binds.len()));
         if let Some(since) = q.since {
@@ -711,14 +759,14 @@ impl Store {
         }
         if let Some(after) = q.after_seq {
             binds.push(Bind::Int(after));
-            clauses.push(format!("s.seq {} ${}", if q.ascending { ">" } else { "<" }, binds.len()));
+            clauses.push(format!("{{seq}} {} ${}", if q.ascending { ">" } else { "<" }, binds.len()));
         }
         let order = if q.ascending { "ASC" } else { "DESC" };
         let limit = i64::from(q.limit) + 1;
         let sql = match q.terms.split_first() {
             None => format!(
                 "SELECT {STATEMENT_COLUMNS} FROM xapi_statements s WHERE {} ORDER BY s.seq {order} LIMIT {limit}",
-                clauses.join(" AND ")
+                clauses.join(" AND ").replace("{seq}", "s.seq")
             ),
             Some((lead, rest)) => {
                 for either in rest {
@@ -730,10 +778,11 @@ impl Store {
                         })
                         .collect();
                     clauses.push(format!(
-                        "EXISTS (SELECT 1 FROM xapi_postings x WHERE x.term_key IN ({}) AND x.statement_seq = s.seq)",
+                        "EXISTS (SELECT 1 FROM xapi_postings x WHERE x.term_key IN ({}) AND x.statement_seq = {{seq}})",
                         marks.join(", ")
                     ));
                 }
+                let conditions = clauses.join(" AND ").replace("{seq}", "i.statement_seq");
                 // Each of the lead's terms is one walk down the index in order, stopped at the
                 // limit; with two, the two walks are merged (a StatementRef can carry both).
                 let walks: Vec<String> = lead
@@ -742,9 +791,8 @@ impl Store {
                         binds.push(Bind::Bytes(term_key(t)));
                         format!(
                             "SELECT {STATEMENT_COLUMNS} FROM xapi_postings i JOIN xapi_statements s ON s.seq = i.statement_seq \
-                             WHERE i.term_key = ${} AND {} ORDER BY i.statement_seq {order} LIMIT {limit}",
+                             WHERE i.term_key = ${} AND {conditions} ORDER BY i.statement_seq {order} LIMIT {limit}",
                             binds.len(),
-                            clauses.join(" AND ")
                         )
                     })
                     .collect();
@@ -918,12 +966,16 @@ impl Store {
                 .await?;
             let Some(row) = row else { continue };
             let id: String = row.try_get("id")?;
-            let body: String = row.try_get("body")?;
-            for part in body.split("\"sha2\":\"").skip(1) {
-                if let Some(h) = part.split('"').next() {
-                    hashes.push(h.to_owned());
-                }
-            }
+            let used: Vec<String> =
+                sqlx::query_scalar("SELECT sha2 FROM xapi_attachment_uses WHERE statement_seq = $1")
+                    .bind(*seq)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            hashes.extend(used);
+            sqlx::query("DELETE FROM xapi_attachment_uses WHERE statement_seq = $1")
+                .bind(*seq)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("DELETE FROM xapi_pending WHERE statement_id = $1").bind(id.clone()).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM xapi_statement_ids WHERE id = $1").bind(id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM xapi_postings WHERE statement_seq = $1").bind(*seq).execute(&mut *tx).await?;
@@ -932,11 +984,11 @@ impl Store {
         hashes.sort_unstable();
         hashes.dedup();
         for h in hashes {
-            let pattern = format!("%\"sha2\":\"{h}\"%");
-            let used: Option<i64> = sqlx::query_scalar("SELECT seq FROM xapi_statements WHERE body LIKE $1 LIMIT 1")
-                .bind(pattern)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let used: Option<i64> =
+                sqlx::query_scalar("SELECT statement_seq FROM xapi_attachment_uses WHERE sha2 = $1 LIMIT 1")
+                    .bind(h.clone())
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if used.is_none() {
                 sqlx::query("DELETE FROM xapi_attachments WHERE sha2 = $1").bind(h).execute(&mut *tx).await?;
             }

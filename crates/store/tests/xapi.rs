@@ -4,7 +4,7 @@
 
 use domain::ids::OrganisationId;
 use goldthread_store::backend_test;
-use goldthread_store::xapi::{LrsScope, NewStatement, StatementQuery};
+use goldthread_store::xapi::{AttachmentContent, LrsScope, NewStatement, StatementQuery};
 use goldthread_store::{Backend, StoreError};
 use jiff::Timestamp;
 use uuid::Uuid;
@@ -16,6 +16,7 @@ fn statement(id: Uuid, stored: &str, verb: &str) -> NewStatement {
         body: format!("{{\"id\":\"{id}\"}}"),
         terms: vec![format!("v:{verb}"), "a:mbox:mailto:jo@example.org".to_owned()],
         mboxes: Vec::new(),
+        attachment_hashes: Vec::new(),
         voids: None,
         targets: None,
         person: None,
@@ -78,10 +79,22 @@ backend_test!(index_rows_from_before_migration_8_are_moved_to_postings_on_start,
     };
     // A statement as an older goldthread stored it: its terms as text in xapi_index.
     let old = Uuid::from_u128(41);
+    // It and another agent's statement carry the same attachment.
+    let other = Uuid::from_u128(42);
+    let sha2 = "a".repeat(64);
+    let attachment =
+        AttachmentContent { sha2: sha2.clone(), content_type: "text/plain".to_owned(), content: b"x".to_vec() };
     let mut legacy = statement(old, "2026-11-02T09:00:00Z", "completed");
-    legacy.organisation = Some(org);
-    legacy.terms = Vec::new();
-    store.insert_statements(&[legacy], &[]).await.unwrap();
+    let mut others = statement(other, "2026-11-02T09:00:01Z", "completed");
+    for s in [&mut legacy, &mut others] {
+        s.organisation = Some(org);
+        s.terms = Vec::new();
+        s.body = format!("{{\"id\":\"{}\",\"attachments\":[{{\"sha2\":\"{sha2}\"}}]}}", s.id);
+    }
+    store.insert_statements(&[legacy, others], &[attachment]).await.unwrap();
+    let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    sqlx::query("DELETE FROM xapi_attachment_uses").execute(&pool).await.unwrap();
+    pool.close().await;
     let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
     let seq: i64 = sqlx::query_scalar("SELECT seq FROM xapi_statements WHERE id = $1")
         .bind(old.to_string())
@@ -92,7 +105,17 @@ backend_test!(index_rows_from_before_migration_8_are_moved_to_postings_on_start,
         .execute(&pool)
         .await
         .unwrap();
-    for term in ["a:mbox:mailto:old@example.org", "v:completed", "o:https://elearning.example/1"] {
+    let other_seq: i64 = sqlx::query_scalar("SELECT seq FROM xapi_statements WHERE id = $1")
+        .bind(other.to_string())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    for (term, seq) in [
+        ("a:mbox:mailto:old@example.org", seq),
+        ("v:completed", seq),
+        ("o:https://elearning.example/1", seq),
+        ("a:mbox:mailto:other@example.org", other_seq),
+    ] {
         sqlx::query("INSERT INTO xapi_index (term, statement_seq) VALUES ($1, $2)")
             .bind(term)
             .bind(seq)
@@ -114,6 +137,15 @@ backend_test!(index_rows_from_before_migration_8_are_moved_to_postings_on_start,
     let (statements, _) =
         store.erase_agent(&[format!("mbox_sha1sum:{}", sum.as_str())], None, Timestamp::now()).await.unwrap();
     assert_eq!(statements, 1);
+    assert_eq!(
+        store.attachments(std::slice::from_ref(&sha2)).await.unwrap().len(),
+        1,
+        "the other statement still uses it"
+    );
+    let (statements, _) =
+        store.erase_agent(&["mbox:mailto:other@example.org".to_owned()], None, Timestamp::now()).await.unwrap();
+    assert_eq!(statements, 1);
+    assert!(store.attachments(&[sha2]).await.unwrap().is_empty(), "no statement uses it now");
     // xapi_index is gone, and a second start has nothing to move.
     store.migrate().await.unwrap();
     let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();

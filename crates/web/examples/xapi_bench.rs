@@ -838,8 +838,13 @@ async fn main() -> anyhow::Result<()> {
     let sample = work.statement(0).body;
     println!("sample statement ({} bytes): {sample}", sample.len());
     let mut results = Vec::new();
+    // XAPI_BENCH_BACKENDS=sqlite (or postgres) measures one backend only, for profiling.
+    let only = std::env::var("XAPI_BENCH_BACKENDS").unwrap_or_default();
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let label = if backend == Backend::Sqlite { "sqlite" } else { "postgres" };
+        if !only.is_empty() && !only.split(',').any(|b| b.trim() == label) {
+            continue;
+        }
         match backend_run(backend, &work, &plan, keep).await? {
             Some((ours, floor)) => {
                 results.push(format!(

@@ -14,7 +14,7 @@ use domain::xapi::{
     SIGNATURE_USAGE_TYPE,
 };
 use jiff::Timestamp;
-use serde_json::{json, Value};
+use serde_json::Value;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use store::xapi::{AttachmentContent, NewStatement, PendingFacts, StatementQuery, StoredStatement};
 use uuid::Uuid;
@@ -261,6 +261,20 @@ fn definitions(json: &Value) -> Vec<(String, String)> {
     out
 }
 
+/// The SHA-2 of each attachment a statement declares.
+fn attachment_hashes(json: &Value) -> Vec<String> {
+    let mut out: Vec<String> = json
+        .get("attachments")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a.get("sha2").and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// A statement completed for storage (id, stored, authority) with what the store keeps beside it.
 pub(super) fn prepare(
     s: Statement,
@@ -290,6 +304,7 @@ pub(super) fn prepare(
         body: json.to_string(),
         terms,
         mboxes,
+        attachment_hashes: attachment_hashes(&json),
         voids,
         targets,
         person,
@@ -354,25 +369,6 @@ async fn write(
     for s in &statements {
         ids.push(s.id().or(put_id).unwrap_or_else(Uuid::new_v4));
     }
-    // Identical re-sends are skipped; different ones refuse the whole request.
-    let existing: HashMap<Uuid, StoredStatement> =
-        state.store.statements_by_id(&ids).await?.into_iter().map(|s| (s.id, s)).collect();
-    let mut fresh = vec![true; statements.len()];
-    for (i, s) in statements.iter().enumerate() {
-        if let Some(old) = existing.get(&ids[i]) {
-            let old_statement = serde_json::from_str::<Value>(&old.body)
-                .ok()
-                .and_then(|v| validate_statement(&v).ok())
-                .ok_or_else(|| XapiError::conflict(format!("a statement with id {} is already stored", ids[i])))?;
-            if !same_statement(&old_statement, s) {
-                return Err(XapiError::conflict(format!(
-                    "a different statement with id {} is already stored; statements cannot be changed, only voided",
-                    ids[i]
-                )));
-            }
-            fresh[i] = false;
-        }
-    }
     // A voiding statement may not target a voiding statement (Data 2.3.2).
     let targets: Vec<Uuid> = statements.iter().filter_map(Statement::voided_statement).collect();
     if !targets.is_empty() {
@@ -388,16 +384,12 @@ async fn write(
             }
         }
     }
-    let mut emails: Vec<String> =
-        statements.iter().zip(&fresh).filter(|(_, f)| **f).filter_map(|(s, _)| actor_email(s)).collect();
+    let mut emails: Vec<String> = statements.iter().filter_map(actor_email).collect();
     emails.sort();
     emails.dedup();
     let by_email = state.store.people_by_emails(&emails).await?;
-    let mut batch = Vec::new();
-    for ((s, id), fresh) in statements.into_iter().zip(&ids).zip(fresh) {
-        if !fresh {
-            continue;
-        }
+    let mut batch = Vec::with_capacity(statements.len());
+    for (s, id) in statements.into_iter().zip(&ids) {
         let person = person_of(state, &s, &by_email).await?;
         if let (Some((_, their_org)), Some(org)) = (&person, caller.organisation()) {
             if *their_org != Some(org) {
@@ -414,15 +406,52 @@ async fn write(
         new.pending = pending;
         batch.push(new);
     }
-    if !batch.is_empty() {
-        state.store.insert_statements(&batch, &attachments).await.map_err(|e| match e {
-            store::StoreError::Conflict(_) => {
-                XapiError::conflict("a statement with one of those ids was stored at the same moment")
-            }
-            other => other.into(),
-        })?;
+    match state.store.insert_statements(&batch, &attachments).await {
+        Ok(()) => Ok(ids),
+        Err(store::StoreError::Conflict(_)) => {
+            resend(state, value, &ids, batch, &attachments).await?;
+            Ok(ids)
+        }
+        Err(other) => Err(other.into()),
     }
-    Ok(ids)
+}
+
+/// When some of the ids sent are stored already (Communication 2.1.2): an identical re-send is
+/// accepted without a duplicate, a different statement refuses the whole request, and the
+/// statements not stored yet are stored.
+async fn resend(
+    state: &AppState,
+    value: &Value,
+    ids: &[Uuid],
+    batch: Vec<NewStatement>,
+    attachments: &[AttachmentContent],
+) -> XapiResult<()> {
+    let sent = validate_statements(value).map_err(|e| XapiError::bad(e.to_string()))?;
+    let existing: HashMap<Uuid, StoredStatement> =
+        state.store.statements_by_id(ids).await?.into_iter().map(|s| (s.id, s)).collect();
+    for (s, id) in sent.iter().zip(ids) {
+        if let Some(old) = existing.get(id) {
+            let old_statement = serde_json::from_str::<Value>(&old.body)
+                .ok()
+                .and_then(|v| validate_statement(&v).ok())
+                .ok_or_else(|| XapiError::conflict(format!("a statement with id {id} is already stored")))?;
+            if !same_statement(&old_statement, s) {
+                return Err(XapiError::conflict(format!(
+                    "a different statement with id {id} is already stored; statements cannot be changed, only voided"
+                )));
+            }
+        }
+    }
+    let rest: Vec<NewStatement> = batch.into_iter().filter(|n| !existing.contains_key(&n.id)).collect();
+    if rest.is_empty() {
+        return Ok(());
+    }
+    state.store.insert_statements(&rest, attachments).await.map_err(|e| match e {
+        store::StoreError::Conflict(_) => {
+            XapiError::conflict("a statement with one of those ids was stored at the same moment")
+        }
+        other => other.into(),
+    })
 }
 
 pub async fn put(
@@ -484,7 +513,12 @@ async fn render(
     stored: &[StoredStatement],
     format: Format,
     languages: &AcceptLanguage,
-) -> XapiResult<Vec<Value>> {
+) -> XapiResult<Vec<String>> {
+    // A statement is stored as the exact format's JSON text (checked when it arrived), so that
+    // format is the stored text as it is.
+    if format == Format::Exact {
+        return Ok(stored.iter().map(|s| s.body.clone()).collect());
+    }
     let statements: Vec<Statement> = stored
         .iter()
         .map(|s| {
@@ -509,19 +543,20 @@ async fn render(
         }
     }
     let lookup = |id: &str| definitions.get(id).cloned();
-    Ok(statements.iter().map(|s| format_statement(s, format, languages, &lookup)).collect())
+    Ok(statements.iter().map(|s| format_statement(s, format, languages, &lookup).to_string()).collect())
 }
 
 /// The response: JSON, or multipart/mixed with the attachments when they were asked for.
 async fn respond(
     state: &AppState,
-    body: Value,
+    body: String,
     stored: &[StoredStatement],
     with_attachments: bool,
     mut headers: HeaderMap,
 ) -> XapiResult<Response> {
     if !with_attachments {
-        return Ok((headers, axum::Json(body)).into_response());
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        return Ok((headers, body).into_response());
     }
     let mut hashes: Vec<String> = Vec::new();
     for s in stored {
@@ -536,7 +571,7 @@ async fn respond(
     }
     let mut parts = vec![Part {
         headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
-        body: body.to_string().into_bytes(),
+        body: body.into_bytes(),
     }];
     for a in state.store.attachments(&hashes).await? {
         parts.push(Part {
@@ -674,6 +709,12 @@ pub async fn get(
         _ => String::new(),
     };
     let statements = render(&state, &page.statements, format, &languages).await?;
-    let body = json!({ "statements": statements, "more": more });
+    // The statements' text is spliced in as it is (see `render`).
+    let mut body = String::with_capacity(statements.iter().map(|s| s.len() + 1).sum::<usize>() + more.len() + 32);
+    body.push_str("{\"statements\":[");
+    body.push_str(&statements.join(","));
+    body.push_str("],\"more\":");
+    body.push_str(&Value::String(more).to_string());
+    body.push('}');
     respond(&state, body, &page.statements, with_attachments, headers).await
 }
