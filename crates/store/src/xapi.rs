@@ -255,11 +255,14 @@ impl Store {
         loop {
             let page = match &after {
                 None => {
-                    sqlx::query("SELECT term, statement_seq FROM xapi_index ORDER BY term, statement_seq LIMIT 10000")
+                    sqlx::query(
+                        "SELECT x.term, x.statement_seq, s.stored FROM xapi_index x JOIN xapi_statements s ON s.seq = x.statement_seq \
+                         ORDER BY x.term, x.statement_seq LIMIT 10000",
+                    )
                 }
                 Some((term, seq)) => sqlx::query(
-                    "SELECT term, statement_seq FROM xapi_index WHERE term > $1 OR (term = $1 AND statement_seq > $2) \
-                     ORDER BY term, statement_seq LIMIT 10000",
+                    "SELECT x.term, x.statement_seq, s.stored FROM xapi_index x JOIN xapi_statements s ON s.seq = x.statement_seq \
+                     WHERE x.term > $1 OR (x.term = $1 AND x.statement_seq > $2) ORDER BY x.term, x.statement_seq LIMIT 10000",
                 )
                 .bind(term.clone())
                 .bind(*seq),
@@ -277,16 +280,16 @@ impl Store {
                         mboxes.insert((sum, format!("mbox:{key}")));
                     }
                 }
-                rows.push((term_key(&term), r.try_get::<i64, _>("statement_seq")?));
+                rows.push((term_key(&term), r.try_get::<i64, _>("statement_seq")?, r.try_get::<i64, _>("stored")?));
             }
             for chunk in rows.chunks(1000) {
                 let sql = format!(
-                    "INSERT INTO xapi_postings (term_key, statement_seq) VALUES {} ON CONFLICT DO NOTHING",
-                    self.backend.values(chunk.len(), 2)
+                    "INSERT INTO xapi_postings (term_key, statement_seq, stored) VALUES {} ON CONFLICT DO NOTHING",
+                    self.backend.values(chunk.len(), 3)
                 );
                 let mut q = sqlx::query(&sql);
-                for (k, seq) in chunk {
-                    q = q.bind(k.clone()).bind(*seq);
+                for (k, seq, stored) in chunk {
+                    q = q.bind(k.clone()).bind(*seq).bind(*stored);
                 }
                 q.execute(&mut *tx).await?;
             }
@@ -300,6 +303,31 @@ impl Store {
             let mut q = sqlx::query(&sql);
             for (h, m) in chunk {
                 q = q.bind(h.clone()).bind(m.clone());
+            }
+            q.execute(&mut *tx).await?;
+        }
+        // The agent-with-verb terms (av:) that statements stored before did not have.
+        let pairs = sqlx::query(
+            "SELECT a.term AS agent, v.term AS verb, a.statement_seq, s.stored FROM xapi_index a \
+             JOIN xapi_index v ON v.statement_seq = a.statement_seq JOIN xapi_statements s ON s.seq = a.statement_seq \
+             WHERE substr(a.term, 1, 2) = 'a:' AND substr(v.term, 1, 2) = 'v:'",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut rows = Vec::with_capacity(pairs.len());
+        for r in &pairs {
+            let (agent, verb): (String, String) = (r.try_get("agent")?, r.try_get("verb")?);
+            let term = format!("av:{}|{}", &agent[2..], &verb[2..]);
+            rows.push((term_key(&term), r.try_get::<i64, _>("statement_seq")?, r.try_get::<i64, _>("stored")?));
+        }
+        for chunk in rows.chunks(1000) {
+            let sql = format!(
+                "INSERT INTO xapi_postings (term_key, statement_seq, stored) VALUES {} ON CONFLICT DO NOTHING",
+                self.backend.values(chunk.len(), 3)
+            );
+            let mut q = sqlx::query(&sql);
+            for (k, seq, stored) in chunk {
+                q = q.bind(k.clone()).bind(*seq).bind(*stored);
             }
             q.execute(&mut *tx).await?;
         }
@@ -569,19 +597,19 @@ impl Store {
             }
             q.execute(&mut **tx).await.map_err(|e| StoreError::conflict_as(e, "statement id"))?;
         }
-        let pairs: Vec<(Vec<u8>, i64)> = statements
+        let rows: Vec<(Vec<u8>, i64, i64)> = statements
             .iter()
             .zip(&seqs)
-            .flat_map(|(s, seq)| s.terms.iter().map(move |t| (term_key(t), *seq)))
+            .flat_map(|(s, seq)| s.terms.iter().map(move |t| (term_key(t), *seq, millis(s.stored))))
             .collect();
-        for chunk in pairs.chunks(1000) {
+        for chunk in rows.chunks(1000) {
             let sql = format!(
-                "INSERT INTO xapi_postings (term_key, statement_seq) VALUES {} ON CONFLICT DO NOTHING",
-                backend.values(chunk.len(), 2)
+                "INSERT INTO xapi_postings (term_key, statement_seq, stored) VALUES {} ON CONFLICT DO NOTHING",
+                backend.values(chunk.len(), 3)
             );
             let mut q = sqlx::query(&sql);
-            for (t, seq) in chunk {
-                q = q.bind(t.clone()).bind(*seq);
+            for (t, seq, stored) in chunk {
+                q = q.bind(t.clone()).bind(*seq).bind(*stored);
             }
             q.execute(&mut **tx).await?;
         }
@@ -604,11 +632,12 @@ impl Store {
             // The targeted statement's terms are this one's too (applied recursively, since the
             // target already carries its own target's).
             sqlx::query(
-                "INSERT INTO xapi_postings (term_key, statement_seq) SELECT i.term_key, $1 FROM xapi_postings i \
+                "INSERT INTO xapi_postings (term_key, statement_seq, stored) SELECT i.term_key, $1, $3 FROM xapi_postings i \
                  JOIN xapi_statement_ids t ON t.seq = i.statement_seq WHERE t.id = $2 ON CONFLICT DO NOTHING",
             )
             .bind(seq)
             .bind(target.to_string())
+            .bind(millis(s.stored))
             .execute(&mut **tx)
             .await?;
         }
@@ -740,9 +769,9 @@ impl Store {
             Some(t) => t,
             None => self.last_statement_seq().await?,
         };
-        // Conditions on the sequence number and on the terms are written on `{seq}`: the index
-        // row's column when the query walks the index, so that they are checked (and the range
-        // sought) before the statement's row is read.
+        // Conditions on the sequence number, the time stored and the terms are written on `{seq}`
+        // and `{stored}`: the index row's columns when the query walks the index, so that they
+        // are checked (and the range sought) before the statement's row is read.
         let mut binds: Vec<Bind> = Vec::new();
         let mut clauses = vec!["s.voided = 0".to_owned()];
         binds.push(Bind::Int(through));
@@ -751,11 +780,11 @@ impl Store {
         clauses.push(Self::scope_clause(q.scope, binds.len()));
         if let Some(since) = q.since {
             binds.push(Bind::Int(millis(since)));
-            clauses.push(format!("s.stored > ${}", binds.len()));
+            clauses.push(format!("{{stored}} > ${}", binds.len()));
         }
         if let Some(until) = q.until {
             binds.push(Bind::Int(millis(until)));
-            clauses.push(format!("s.stored <= ${}", binds.len()));
+            clauses.push(format!("{{stored}} <= ${}", binds.len()));
         }
         if let Some(after) = q.after_seq {
             binds.push(Bind::Int(after));
@@ -766,7 +795,7 @@ impl Store {
         let sql = match q.terms.split_first() {
             None => format!(
                 "SELECT {STATEMENT_COLUMNS} FROM xapi_statements s WHERE {} ORDER BY s.seq {order} LIMIT {limit}",
-                clauses.join(" AND ").replace("{seq}", "s.seq")
+                clauses.join(" AND ").replace("{seq}", "s.seq").replace("{stored}", "s.stored")
             ),
             Some((lead, rest)) => {
                 for either in rest {
@@ -782,7 +811,8 @@ impl Store {
                         marks.join(", ")
                     ));
                 }
-                let conditions = clauses.join(" AND ").replace("{seq}", "i.statement_seq");
+                let conditions =
+                    clauses.join(" AND ").replace("{seq}", "i.statement_seq").replace("{stored}", "i.stored");
                 // Each of the lead's terms is one walk down the index in order, stopped at the
                 // limit; with two, the two walks are merged (a StatementRef can carry both).
                 let walks: Vec<String> = lead
@@ -790,7 +820,8 @@ impl Store {
                     .map(|t| {
                         binds.push(Bind::Bytes(term_key(t)));
                         format!(
-                            "SELECT {STATEMENT_COLUMNS} FROM xapi_postings i JOIN xapi_statements s ON s.seq = i.statement_seq \
+                            "SELECT {STATEMENT_COLUMNS} FROM xapi_postings i \
+                             JOIN xapi_statements s ON s.seq = i.statement_seq AND s.stored = i.stored \
                              WHERE i.term_key = ${} AND {conditions} ORDER BY i.statement_seq {order} LIMIT {limit}",
                             binds.len(),
                         )

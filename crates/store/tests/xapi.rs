@@ -113,6 +113,7 @@ backend_test!(index_rows_from_before_migration_8_are_moved_to_postings_on_start,
     for (term, seq) in [
         ("a:mbox:mailto:old@example.org", seq),
         ("v:completed", seq),
+        ("v:completed", other_seq),
         ("o:https://elearning.example/1", seq),
         ("a:mbox:mailto:other@example.org", other_seq),
     ] {
@@ -132,6 +133,9 @@ backend_test!(index_rows_from_before_migration_8_are_moved_to_postings_on_start,
         .await
         .unwrap();
     assert_eq!(found.statements.iter().map(|s| s.id).collect::<Vec<_>>(), [old]);
+    let by_agent_and_verb =
+        store.query_statements(&query(vec![vec!["av:mbox:mailto:old@example.org|completed"]])).await.unwrap();
+    assert_eq!(by_agent_and_verb.statements.iter().map(|s| s.id).collect::<Vec<_>>(), [old]);
     // The mbox behind its mbox_sha1sum is known, so an erasure by the sum finds the statement.
     let sum = domain::xapi::MboxSha1Sum::of(&domain::xapi::Mbox::parse("mailto:old@example.org").unwrap());
     let (statements, _) =

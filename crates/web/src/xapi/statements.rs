@@ -200,16 +200,19 @@ async fn person_of(
 /// (Communication 2.1.3: the same IFI).
 fn terms(s: &Statement) -> Vec<String> {
     let mut t = BTreeSet::new();
+    let verb = s.verb().id.as_str();
     let agents = s.agent_identifiers(false);
     for ifi in &agents {
         t.insert(format!("a:{}", ifi.key()));
+        // The commonest query, a person's statements with one verb, as one term.
+        t.insert(format!("av:{}|{verb}", ifi.key()));
     }
     for ifi in s.agent_identifiers(true) {
         if !agents.contains(&ifi) {
             t.insert(format!("A:{}", ifi.key()));
         }
     }
-    t.insert(format!("v:{}", s.verb().id.as_str()));
+    t.insert(format!("v:{verb}"));
     let activities = s.activity_ids(false);
     for a in &activities {
         t.insert(format!("o:{}", a.as_str()));
@@ -659,23 +662,34 @@ pub async fn get(
         let r = parse_uuid(r).ok_or_else(|| XapiError::bad(format!("registration {r:?} is not a UUID")))?;
         terms.push(vec![format!("r:{r}")]);
     }
-    if let Some(a) = param(&pairs, "agent") {
-        let key = parse_agent_filter(a).map_err(|e| XapiError::bad(format!("agent: {e}")))?.key();
-        let mut either = vec![format!("a:{key}")];
-        if related_agents {
-            either.push(format!("A:{key}"));
+    let agent = param(&pairs, "agent")
+        .map(|a| parse_agent_filter(a).map_err(|e| XapiError::bad(format!("agent: {e}"))))
+        .transpose()?
+        .map(|ifi| ifi.key());
+    let verb = iri_param(&pairs, "verb")?;
+    match (&agent, &verb) {
+        (Some(key), Some(v)) if !related_agents => terms.push(vec![format!("av:{key}|{v}")]),
+        _ => {
+            if let Some(key) = &agent {
+                let mut either = vec![format!("a:{key}")];
+                if related_agents {
+                    either.push(format!("A:{key}"));
+                }
+                terms.push(either);
+            }
+            if let Some(v) = &verb {
+                terms.push(vec![format!("v:{v}")]);
+            }
         }
-        terms.push(either);
     }
     if let Some(a) = iri_param(&pairs, "activity")? {
         let mut either = vec![format!("o:{a}")];
         if related_activities {
             either.push(format!("O:{a}"));
         }
-        terms.push(either);
-    }
-    if let Some(v) = iri_param(&pairs, "verb")? {
-        terms.push(vec![format!("v:{v}")]);
+        // An activity is more selective than a verb: look it up before.
+        let at = terms.iter().position(|t| t.first().is_some_and(|t| t.starts_with("v:"))).unwrap_or(terms.len());
+        terms.insert(at, either);
     }
     // A single term leads better than a pair.
     terms.sort_by_key(Vec::len);

@@ -454,6 +454,17 @@ app_test!(statements_targeting_others_match_filters_through_their_targets, |app|
     assert_eq!(sorted(lrs.ids(&q(&[("activity", explosives)])).await), expected);
     assert_eq!(sorted(lrs.ids(&q(&[("verb", "http://adlnet.gov/expapi/verbs/passed")])).await), expected);
     assert_eq!(lrs.ids(&q(&[("verb", "http://example.com/verbs/confirmed")])).await.len(), 2);
+    // Agent and verb together: the targeted statement must match both (Ben passed), not the
+    // targeting one's verb with the target's agent.
+    let ben_passed =
+        q(&[("agent", &agent("ben@example.com").to_string()), ("verb", "http://adlnet.gov/expapi/verbs/passed")]);
+    assert_eq!(sorted(lrs.ids(&ben_passed).await), expected);
+    let ben_confirmed =
+        q(&[("agent", &agent("ben@example.com").to_string()), ("verb", "http://example.com/verbs/confirmed")]);
+    assert_eq!(lrs.ids(&ben_confirmed).await, Vec::<String>::new());
+    let andrew_confirmed =
+        q(&[("agent", &agent("andrew@example.com").to_string()), ("verb", "http://example.com/verbs/confirmed")]);
+    assert_eq!(sorted(lrs.ids(&andrew_confirmed).await), sorted(vec![confirmed.clone(), noted.clone()]));
     // Time and sequence parameters apply to the targeting statement itself.
     let since = q(&[("activity", explosives), ("since", &after_passed.to_string())]);
     assert_eq!(sorted(lrs.ids(&since).await), sorted(vec![confirmed.clone(), noted.clone()]));
