@@ -92,7 +92,9 @@ impl Store {
         };
         let pool = pool_of(backend.max_connections()).connect_with(options.clone()).await?;
         let writer = match backend {
-            Backend::Sqlite => pool_of(1).connect_with(options).await?,
+            // Opened on first use, after the migrations: a connection open while they change the
+            // schema can later be refused a write with SQLITE_BUSY.
+            Backend::Sqlite => pool_of(1).connect_lazy_with(options),
             Backend::Postgres => pool.clone(),
         };
         Ok(Self { pool, writer, backend, catalogue: Default::default(), partitions: Default::default() })

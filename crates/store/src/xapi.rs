@@ -240,13 +240,19 @@ impl Store {
     }
 
     /// Moves the index rows of statements stored before migration 8 from `xapi_index` (terms as
-    /// text) to `xapi_postings` (terms by key), fills in `xapi_mboxes` from them, and drops
-    /// `xapi_index`: all in one transaction, so it happens whole on the first start after the
-    /// migration, or on the next if that one stopped part-way.
+    /// text) to `xapi_postings` (terms by key), fills in `xapi_mboxes` and `xapi_attachment_uses`
+    /// from them, and empties `xapi_index`: all in one transaction, so it happens whole on the
+    /// first start after the migration, or on the next if that one stopped part-way.
     pub(crate) async fn convert_xapi_index(&self) -> Result<()> {
         let exists: i64 =
             sqlx::query_scalar(self.backend.table_exists()).bind("xapi_index").fetch_one(self.pool()).await?;
         if exists == 0 {
+            return Ok(());
+        }
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM xapi_index LIMIT 1) x")
+            .fetch_one(self.pool())
+            .await?;
+        if rows == 0 {
             return Ok(());
         }
         let mut tx = self.pool().begin().await?;
@@ -352,7 +358,10 @@ impl Store {
                 .await?;
             }
         }
-        sqlx::query("DROP TABLE xapi_index").execute(&mut *tx).await?;
+        // Emptied rather than dropped: a schema change while the pool's other connections are
+        // open can leave one of them refused its next write (SQLITE_BUSY). A later migration
+        // drops the empty table.
+        sqlx::query("DELETE FROM xapi_index").execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
     }
