@@ -288,30 +288,10 @@ impl Store {
                 }
                 rows.push((term_key(&term), r.try_get::<i64, _>("statement_seq")?, r.try_get::<i64, _>("stored")?));
             }
-            for chunk in rows.chunks(1000) {
-                let sql = format!(
-                    "INSERT INTO xapi_postings (term_key, statement_seq, stored) VALUES {} ON CONFLICT DO NOTHING",
-                    self.backend.values(chunk.len(), 3)
-                );
-                let mut q = sqlx::query(&sql);
-                for (k, seq, stored) in chunk {
-                    q = q.bind(k.clone()).bind(*seq).bind(*stored);
-                }
-                q.execute(&mut *tx).await?;
-            }
+            insert_postings(&mut tx, self.backend, &rows).await?;
         }
-        let mboxes: Vec<(String, String)> = mboxes.into_iter().collect();
-        for chunk in mboxes.chunks(500) {
-            let sql = format!(
-                "INSERT INTO xapi_mboxes (sha1_key, mbox_key) VALUES {} ON CONFLICT DO NOTHING",
-                self.backend.values(chunk.len(), 2)
-            );
-            let mut q = sqlx::query(&sql);
-            for (h, m) in chunk {
-                q = q.bind(h.clone()).bind(m.clone());
-            }
-            q.execute(&mut *tx).await?;
-        }
+        let mboxes: Vec<(&str, &str)> = mboxes.iter().map(|(h, m)| (h.as_str(), m.as_str())).collect();
+        insert_mboxes(&mut tx, self.backend, &mboxes).await?;
         // The agent-with-verb terms (av:) that statements stored before did not have.
         let pairs = sqlx::query(
             "SELECT a.term AS agent, v.term AS verb, a.statement_seq, s.stored FROM xapi_index a \
@@ -326,17 +306,7 @@ impl Store {
             let term = format!("av:{}|{}", &agent[2..], &verb[2..]);
             rows.push((term_key(&term), r.try_get::<i64, _>("statement_seq")?, r.try_get::<i64, _>("stored")?));
         }
-        for chunk in rows.chunks(1000) {
-            let sql = format!(
-                "INSERT INTO xapi_postings (term_key, statement_seq, stored) VALUES {} ON CONFLICT DO NOTHING",
-                self.backend.values(chunk.len(), 3)
-            );
-            let mut q = sqlx::query(&sql);
-            for (k, seq, stored) in chunk {
-                q = q.bind(k.clone()).bind(*seq).bind(*stored);
-            }
-            q.execute(&mut *tx).await?;
-        }
+        insert_postings(&mut tx, self.backend, &rows).await?;
         // Which statements use which attachment, read once from the bodies stored before.
         let with_attachments = sqlx::query("SELECT seq, body FROM xapi_statements WHERE body LIKE '%\"sha2\":\"%'")
             .fetch_all(&mut *tx)
@@ -611,17 +581,7 @@ impl Store {
             .zip(&seqs)
             .flat_map(|(s, seq)| s.terms.iter().map(move |t| (term_key(t), *seq, millis(s.stored))))
             .collect();
-        for chunk in rows.chunks(1000) {
-            let sql = format!(
-                "INSERT INTO xapi_postings (term_key, statement_seq, stored) VALUES {} ON CONFLICT DO NOTHING",
-                backend.values(chunk.len(), 3)
-            );
-            let mut q = sqlx::query(&sql);
-            for (t, seq, stored) in chunk {
-                q = q.bind(t.clone()).bind(*seq).bind(*stored);
-            }
-            q.execute(&mut **tx).await?;
-        }
+        insert_postings(tx, backend, &rows).await?;
         Ok(seqs)
     }
 
@@ -725,18 +685,7 @@ impl Store {
         let pairs: std::collections::BTreeSet<(&str, &str)> =
             statements.iter().flat_map(|s| s.mboxes.iter().map(|(h, m)| (h.as_str(), m.as_str()))).collect();
         let pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
-        for chunk in pairs.chunks(500) {
-            let sql = format!(
-                "INSERT INTO xapi_mboxes (sha1_key, mbox_key) VALUES {} ON CONFLICT DO NOTHING",
-                backend.values(chunk.len(), 2)
-            );
-            let mut q = sqlx::query(&sql);
-            for (h, m) in chunk {
-                q = q.bind((*h).to_owned()).bind((*m).to_owned());
-            }
-            q.execute(&mut **tx).await?;
-        }
-        Ok(())
+        insert_mboxes(tx, backend, &pairs).await
     }
 
     fn scope_clause(scope: LrsScope, n: usize) -> String {
@@ -1159,6 +1108,42 @@ impl Store {
         }
         Ok(q.execute(&mut **tx).await?.rows_affected())
     }
+}
+
+/// Writes index rows (term key, statement, time stored), skipping any already there.
+async fn insert_postings(
+    tx: &mut Transaction<'_, Any>,
+    backend: crate::Backend,
+    rows: &[(Vec<u8>, i64, i64)],
+) -> Result<()> {
+    for chunk in rows.chunks(1000) {
+        let sql = format!(
+            "INSERT INTO xapi_postings (term_key, statement_seq, stored) VALUES {} ON CONFLICT DO NOTHING",
+            backend.values(chunk.len(), 3)
+        );
+        let mut q = sqlx::query(&sql);
+        for (key, seq, stored) in chunk {
+            q = q.bind(key.clone()).bind(*seq).bind(*stored);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Writes (mbox_sha1sum key, mbox key) pairs, skipping any already there.
+async fn insert_mboxes(tx: &mut Transaction<'_, Any>, backend: crate::Backend, pairs: &[(&str, &str)]) -> Result<()> {
+    for chunk in pairs.chunks(500) {
+        let sql = format!(
+            "INSERT INTO xapi_mboxes (sha1_key, mbox_key) VALUES {} ON CONFLICT DO NOTHING",
+            backend.values(chunk.len(), 2)
+        );
+        let mut q = sqlx::query(&sql);
+        for (sum, mbox) in chunk {
+            q = q.bind((*sum).to_owned()).bind((*mbox).to_owned());
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 enum Bind {
