@@ -60,10 +60,6 @@ impl Backend {
                 // 64 MiB of page cache (the default is 2 MB): the LRS's indexes take writes all
                 // over their pages, and with a small cache each transaction reads them back.
                 "PRAGMA cache_size = -65536",
-                // Checkpoint when the log reaches 16,384 pages (64 MiB) rather than 1,000: a batch
-                // of statements dirties hundreds of index pages, and at the default nearly every
-                // commit would also copy them into the database file and sync it.
-                "PRAGMA wal_autocheckpoint = 16384",
             ],
             // Statements are prepared once per connection; a generic plan chosen after a few runs
             // ignores how selective a filter's values are (an LRS query that drives from one
