@@ -5,7 +5,7 @@
 -- The E: rows for erasure are gone: an erasure looks for a: and A: under every form of the agent,
 -- with xapi_mboxes naming the mboxes behind an mbox_sha1sum. Terms are kept in xapi_postings by
 -- key (the first 16 bytes of the term's SHA-256) rather than as text; Store::migrate moves the
--- rows left in xapi_index there and drops it.
+-- rows left in xapi_index there and empties it.
 DELETE FROM xapi_index WHERE substr(term, 1, 2) = 'E:';
 DELETE FROM xapi_index WHERE substr(term, 1, 2) = 'A:' AND EXISTS (
     SELECT 1 FROM xapi_index x WHERE x.statement_seq = xapi_index.statement_seq AND x.term = 'a:' || substr(xapi_index.term, 3)

@@ -127,16 +127,6 @@ impl Backend {
         s
     }
 
-    /// A query counting the tables named `$1` (0 or 1).
-    pub(crate) fn table_exists(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1",
-            Backend::Postgres => {
-                "SELECT COUNT(*) FROM pg_tables WHERE tablename = $1 AND schemaname = current_schema()"
-            }
-        }
-    }
-
     /// The most bind parameters one statement may carry, with room to spare.
     pub(crate) fn max_params(self) -> usize {
         match self {

@@ -646,7 +646,6 @@ impl Store {
         const BULK_CACHE_KIB: i64 = 512 * 1024;
         let sqlite = tx.backend_name() == "SQLite";
         let backend = if sqlite { crate::Backend::Sqlite } else { crate::Backend::Postgres };
-        let placeholders = |rows: usize, cols: usize| backend.values(rows, cols);
         // Random ids, emails and staff numbers land all over six indexes; with SQLite's default
         // page cache (2 MB) nearly every row of a bulk load reads pages back from the file and
         // spills others to the log. A bigger cache for the length of the load keeps the indexes
@@ -662,7 +661,7 @@ impl Store {
         for chunk in records.chunks(max_params / PEOPLE_COLS) {
             let sql = format!(
                 "INSERT INTO people (id, email, name, name_lower, staff_number, job_title, profession, level, organisation_id, line_manager_id, start_date, created_at, updated_at, mbox_sha1sum) VALUES {}",
-                placeholders(chunk.len(), PEOPLE_COLS)
+                backend.values(chunk.len(), PEOPLE_COLS)
             );
             let mut q = sqlx::query(&sql);
             for r in chunk {
@@ -688,7 +687,7 @@ impl Store {
         for chunk in employed.chunks(max_params / EMPLOYMENT_COLS) {
             let sql = format!(
                 "INSERT INTO employments (id, person_id, organisation_id, job_title, level, started_on, recorded_at) VALUES {}",
-                placeholders(chunk.len(), EMPLOYMENT_COLS)
+                backend.values(chunk.len(), EMPLOYMENT_COLS)
             );
             let mut q = sqlx::query(&sql);
             for r in chunk {
@@ -713,7 +712,7 @@ impl Store {
         for chunk in managed.chunks(max_params / 3) {
             let sql = format!(
                 "INSERT INTO reporting_lines (person_id, manager_id, started_on) VALUES {}",
-                placeholders(chunk.len(), 3)
+                backend.values(chunk.len(), 3)
             );
             let mut q = sqlx::query(&sql);
             for r in chunk {

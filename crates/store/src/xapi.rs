@@ -2,7 +2,7 @@
 //!
 //! Statements are validated and completed by the web layer with `domain::xapi`; here they are
 //! stored as JSON text beside the terms they can be found by (see the `xapi_postings` table in
-//! migration 6), so that every query form is an index lookup whatever the store's size.
+//! migration 8), so that every query form is an index lookup whatever the store's size.
 
 use domain::ids::{EntryId, OrganisationId, PersonId, ResourceId};
 use jiff::civil::Date;
@@ -244,11 +244,6 @@ impl Store {
     /// from them, and empties `xapi_index`: all in one transaction, so it happens whole on the
     /// first start after the migration, or on the next if that one stopped part-way.
     pub(crate) async fn convert_xapi_index(&self) -> Result<()> {
-        let exists: i64 =
-            sqlx::query_scalar(self.backend.table_exists()).bind("xapi_index").fetch_one(self.pool()).await?;
-        if exists == 0 {
-            return Ok(());
-        }
         let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM xapi_index LIMIT 1) x")
             .fetch_one(self.pool())
             .await?;
@@ -585,8 +580,8 @@ impl Store {
         Ok(seqs)
     }
 
-    /// What a statement changes beyond its own rows: the terms it takes from the statement it
-    /// targets, the statement it voids, and its place in a learning record.
+    /// What a statement changes beyond its own rows: the attachments it uses, the terms it takes
+    /// from the statement it targets, the statement it voids, and its place in a learning record.
     async fn statement_links(tx: &mut Transaction<'_, Any>, s: &NewStatement, seq: i64) -> Result<()> {
         for sha2 in &s.attachment_hashes {
             sqlx::query(
