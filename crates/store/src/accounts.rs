@@ -239,7 +239,7 @@ impl Store {
         purpose: EmailTokenPurpose,
         now: Timestamp,
     ) -> Result<Option<PersonId>> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let done = sqlx::query("UPDATE email_tokens SET used_at = $3 WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3")
             .bind(token_hash)
             .bind(purpose.code())

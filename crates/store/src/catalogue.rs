@@ -81,6 +81,7 @@ impl Store {
 
     /// The catalogue version and the resources stamped after `version`, read from one snapshot.
     async fn resources_changed_since(&self, version: i64) -> Result<(i64, Vec<CatalogueDoc>)> {
+        // Reads only: a deferred transaction, so it does not take SQLite's write lock.
         let mut tx = self.pool().begin().await?;
         if let Some(sql) = self.backend.snapshot_reads() {
             sqlx::query(sql).execute(&mut *tx).await?;

@@ -44,6 +44,17 @@ impl Backend {
         }
     }
 
+    /// The statement that opens a transaction that will write. On SQLite it takes the write lock
+    /// at once (waiting for it under the busy timeout): a deferred transaction that reads first
+    /// and writes later is refused with "database is locked", without waiting, when another
+    /// connection commits in between, because its snapshot is then stale.
+    pub(crate) fn begin_write(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        }
+    }
+
     /// Statements run on every new connection.
     ///
     /// SQLite: write-ahead logging so readers do not block the writer; foreign keys enforced;
@@ -60,6 +71,10 @@ impl Backend {
                 // 64 MiB of page cache (the default is 2 MB): the LRS's indexes take writes all
                 // over their pages, and with a small cache each transaction reads them back.
                 "PRAGMA cache_size = -65536",
+                // No connection copies the log back into the database when it commits: the
+                // store's checkpointer does that in the background (see `Store::connect`), so a
+                // request never waits for it.
+                "PRAGMA wal_autocheckpoint = 0",
             ],
             // Statements are prepared once per connection; a generic plan chosen after a few runs
             // ignores how selective a filter's values are (an LRS query that drives from one

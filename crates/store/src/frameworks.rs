@@ -170,7 +170,7 @@ impl Store {
         }
         let now = Timestamp::now();
         let install = async {
-            let mut tx = self.pool().begin().await?;
+            let mut tx = self.begin().await?;
             for f in shipped::frameworks() {
                 let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM frameworks WHERE id = $1")
                     .bind(f.id().as_str())
@@ -249,7 +249,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<Imported> {
         self.ensure_shipped().await?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let done = insert_framework(&mut tx, framework, by, now).await?;
         tx.commit().await?;
         Ok(done)
@@ -278,7 +278,7 @@ impl Store {
     /// how many links were new.
     pub async fn import_crosswalks(&self, crosswalks: &[Crosswalk]) -> Result<u64> {
         self.ensure_shipped().await?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let added = insert_crosswalks(&mut tx, crosswalks).await?;
         tx.commit().await?;
         Ok(added)
@@ -379,7 +379,7 @@ impl Store {
         complete: bool,
         now: Timestamp,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let existing = sqlx::query("SELECT person_id, completed_at FROM self_assessments WHERE id = $1")
             .bind(id.to_string())
             .fetch_optional(&mut *tx)
@@ -658,7 +658,7 @@ fn decode_answer(row: &AnyRow, framework: &Framework) -> Result<Answer> {
 impl Store {
     /// Starts a 360 with its first invitations (the subject's own among them).
     pub async fn create_feedback(&self, f: &NewFeedback, invitations: &[NewInvitation], now: Timestamp) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO feedbacks (id, subject_id, started_by, facilitator_id, framework_id, framework_version, started_at, answered) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, 0)",
@@ -679,7 +679,7 @@ impl Store {
 
     /// Invites more raters to an open 360; a closed one is a conflict.
     pub async fn add_invitations(&self, id: FeedbackId, invitations: &[NewInvitation], now: Timestamp) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let open = sqlx::query("UPDATE feedbacks SET answered = answered WHERE id = $1 AND closed_at IS NULL")
             .bind(id.to_string())
             .execute(&mut *tx)
@@ -757,7 +757,7 @@ impl Store {
     /// either sees this answer or refuses it; never half.
     pub async fn submit_answer(&self, answer: &Answer, now: Timestamp) -> Result<Result<(), AnswerRefused>> {
         let Some(inv) = self.invitation(answer.invitation).await? else { return Ok(Err(AnswerRefused::Unknown)) };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let open = sqlx::query("UPDATE feedbacks SET answered = answered + 1 WHERE id = $1 AND closed_at IS NULL")
             .bind(inv.feedback.to_string())
             .execute(&mut *tx)
@@ -810,7 +810,7 @@ impl Store {
             .framework_version(record.framework.as_str(), &record.version)
             .await?
             .ok_or_else(|| corrupt("360", "its framework version is missing"))?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let claimed = sqlx::query("UPDATE feedbacks SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL")
             .bind(id.to_string())
             .bind(millis(now))

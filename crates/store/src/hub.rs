@@ -318,7 +318,7 @@ impl Store {
 
     /// Puts many resources into topics in one transaction (the demo); ones already there stay.
     pub async fn load_topic_resources(&self, links: &[(TopicSlug, ResourceId)], now: Timestamp) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         for (slug, resource) in links {
             sqlx::query(
                 "INSERT INTO topic_resources (topic_id, resource_id, added_by, added_at) \
@@ -382,7 +382,7 @@ impl Store {
         organisation: Option<OrganisationId>,
         now: Timestamp,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         Self::insert_case_study(&mut tx, id, fields, Some(by), organisation, None, now).await?;
         tx.commit().await?;
         Ok(())
@@ -390,7 +390,7 @@ impl Store {
 
     /// Adds many case studies in one transaction (the demo).
     pub async fn load_case_studies(&self, studies: &[NewCaseStudy], now: Timestamp) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         for s in studies {
             let published = s.published.then_some(s.reviewed_by);
             Self::insert_case_study(&mut tx, s.id, &s.fields, s.submitted_by, s.organisation, published, now).await?;

@@ -288,7 +288,7 @@ impl Store {
         by: Option<PersonId>,
         now: Timestamp,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = Self::next_catalogue_version(&mut tx).await?;
         Self::insert_resource(&mut tx, id, fields, by, now, version).await?;
         tx.commit().await?;
@@ -302,7 +302,7 @@ impl Store {
         by: Option<PersonId>,
         now: Timestamp,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = Self::next_catalogue_version(&mut tx).await?;
         for (id, f) in resources {
             Self::insert_resource(&mut tx, *id, f, by, now, version).await?;
@@ -321,7 +321,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<crate::people::ImportCounts> {
         let mut counts = crate::people::ImportCounts::default();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = Self::next_catalogue_version(&mut tx).await?;
         for f in rows {
             let found: Option<String> =
@@ -395,7 +395,7 @@ impl Store {
     }
 
     pub async fn update_resource(&self, id: ResourceId, f: &ResourceFields, now: Timestamp) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = Self::next_catalogue_version(&mut tx).await?;
         Self::overwrite_resource(&mut tx, id, f, now, version).await?;
         tx.commit().await?;
@@ -433,7 +433,7 @@ impl Store {
 
     /// Retires a resource (or brings it back): retired resources leave search but keep entries.
     pub async fn set_resource_retired(&self, id: ResourceId, retired: bool, now: Timestamp) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let version = Self::next_catalogue_version(&mut tx).await?;
         let done =
             sqlx::query("UPDATE resources SET retired_at = $2, updated_at = $3, indexed_version = $4 WHERE id = $1")
@@ -501,7 +501,7 @@ impl Store {
         review: Option<&str>,
         now: Timestamp,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM resource_ratings WHERE resource_id = $1 AND person_id = $2")
             .bind(resource.to_string())
             .bind(person.to_string())
@@ -619,7 +619,7 @@ impl Store {
         organisation: Option<OrganisationId>,
         now: Timestamp,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         Self::insert_entry(&mut tx, id, person, f, organisation, now).await?;
         if let Some(r) = f.resource {
             sqlx::query("DELETE FROM resource_opens WHERE person_id = $1 AND resource_id = $2")
@@ -669,7 +669,7 @@ impl Store {
         entries: &[(EntryId, PersonId, EntryFields, Option<OrganisationId>)],
         now: Timestamp,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         for (id, person, f, org) in entries {
             Self::insert_entry(&mut tx, *id, *person, f, *org, now).await?;
         }
@@ -685,7 +685,7 @@ impl Store {
 
     /// Changes an entry of `owner`'s; another person's entry is not found.
     pub async fn update_entry(&self, id: EntryId, owner: PersonId, f: &EntryFields, now: Timestamp) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let done = sqlx::query(
             "UPDATE learning_entries SET title = $3, activity = $4, learning_kind = $5, occurred_on = $6, minutes = $7, learned = $8, apply = $9, behaviours = $10, updated_at = $11 \
              WHERE id = $1 AND person_id = $2",
@@ -717,7 +717,7 @@ impl Store {
 
     /// Hides an entry from the line manager, or shows it again.
     pub async fn set_entry_hidden(&self, id: EntryId, owner: PersonId, hidden: bool, now: Timestamp) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let done =
             sqlx::query("UPDATE learning_entries SET hidden = $3, updated_at = $4 WHERE id = $1 AND person_id = $2")
                 .bind(id.to_string())
@@ -736,7 +736,7 @@ impl Store {
 
     /// Deletes an entry of `owner`'s. Its history keeps a line saying it was deleted.
     pub async fn delete_entry(&self, id: EntryId, owner: PersonId, now: Timestamp) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let done = sqlx::query("DELETE FROM learning_entries WHERE id = $1 AND person_id = $2")
             .bind(id.to_string())
             .bind(owner.to_string())
@@ -846,7 +846,7 @@ impl Store {
     // ---------------------------------------------------------------- evidence
 
     pub async fn put_evidence(&self, entry: EntryId, owner: PersonId, evidence: &Evidence) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let owned: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM learning_entries WHERE id = $1 AND person_id = $2")
             .bind(entry.to_string())
             .bind(owner.to_string())

@@ -360,7 +360,7 @@ impl Store {
         fields: &OrganisationFields,
         now: Timestamp,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         Self::insert_organisation(&mut tx, id, fields, now).await?;
         tx.commit().await?;
         Ok(())
@@ -372,7 +372,7 @@ impl Store {
         fields: &OrganisationFields,
         now: Timestamp,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         Self::overwrite_organisation(&mut tx, id, fields, now).await?;
         tx.commit().await?;
         Ok(())
@@ -466,7 +466,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<ImportCounts> {
         let mut counts = ImportCounts::default();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         for row in rows {
             let fields = OrganisationFields::from(row);
             let existing: Option<String> = sqlx::query_scalar("SELECT id FROM organisations WHERE code = $1")
@@ -545,7 +545,7 @@ impl Store {
 
     /// Creates one person, opening their first employment if they have an organisation.
     pub async fn create_person(&self, record: &PersonRecord, now: Timestamp) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         Self::insert_people(&mut tx, std::slice::from_ref(record), now, self.backend.max_params()).await?;
         tx.commit().await?;
         Ok(())
@@ -554,7 +554,7 @@ impl Store {
     /// Writes a person's fields. A change of organisation closes the current employment and
     /// opens a new one, so the history survives the move.
     pub async fn update_person(&self, record: &PersonRecord, today: Date, now: Timestamp) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         Self::overwrite_person(&mut tx, record, today, now).await?;
         tx.commit().await?;
         Ok(())
@@ -754,7 +754,7 @@ impl Store {
 
     /// Applies a planned people import in one transaction: all of it or none of it.
     pub async fn apply_people_plan(&self, plan: &PeoplePlan, today: Date, now: Timestamp) -> Result<ImportCounts> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         Self::insert_people(&mut tx, &plan.creates, now, self.backend.max_params()).await?;
         for r in &plan.updates {
             Self::overwrite_person(&mut tx, r, today, now).await?;
@@ -893,7 +893,7 @@ impl Store {
         orgs: &[(OrganisationId, OrganisationFields)],
         now: Timestamp,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         for (id, f) in orgs {
             Self::insert_organisation(&mut tx, *id, f, now).await?;
         }
@@ -903,7 +903,7 @@ impl Store {
 
     /// Bulk-loads generated people, managers first, in one transaction.
     pub async fn load_people(&self, people: &[PersonRecord], now: Timestamp) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         Self::insert_people(&mut tx, people, now, self.backend.max_params()).await?;
         tx.commit().await?;
         Ok(())

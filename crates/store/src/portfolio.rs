@@ -179,7 +179,7 @@ impl Store {
     /// Revokes one of `owner`'s links from `now`. Revoking a revoked link changes nothing; another
     /// person's link, or none, is not found.
     pub async fn revoke_share(&self, id: ShareId, owner: PersonId, now: Timestamp) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let owned: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM portfolio_shares WHERE id = $1 AND person_id = $2")
             .bind(id.to_string())
             .bind(owner.to_string())

@@ -226,7 +226,7 @@ impl Store {
         if rows.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         for r in &rows {
             let email: String = r.try_get("email")?;
             sqlx::query("UPDATE people SET mbox_sha1sum = $2 WHERE id = $1")
@@ -250,7 +250,7 @@ impl Store {
         if rows == 0 {
             return Ok(());
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let mut mboxes = std::collections::BTreeSet::new();
         let mut after: Option<(String, i64)> = None;
         loop {
@@ -505,7 +505,7 @@ impl Store {
         for s in statements {
             self.ensure_statement_partition(s.stored).await?;
         }
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.writer().begin_with(self.backend.begin_write()).await?;
         for a in attachments {
             sqlx::query(
                 "INSERT INTO xapi_attachments (sha2, content_type, content) VALUES ($1, $2, $3) ON CONFLICT (sha2) DO NOTHING",
@@ -914,7 +914,7 @@ impl Store {
     /// those), their index rows and waiting entries, the attachments no other statement uses,
     /// and its documents. Leaves only a count of what went. Returns (statements, documents).
     pub async fn erase_agent(&self, keys: &[String], by: Option<PersonId>, now: Timestamp) -> Result<(u64, u64)> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         // An mbox_sha1sum also names every mbox whose sum it is that a statement has used.
         let mut keys: Vec<String> = keys.to_vec();
         for k in keys.clone() {
@@ -1048,7 +1048,7 @@ impl Store {
 
     /// Writes a document (creating or replacing it).
     pub async fn put_document(&self, key: &DocumentKey, doc: &Document) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         Self::delete_documents_in(&mut tx, key, Some(&doc.id)).await?;
         sqlx::query(
             "INSERT INTO xapi_documents (kind, owner, activity_id, agent_key, registration, doc_id, content_type, content, etag, updated) \
@@ -1073,7 +1073,7 @@ impl Store {
     /// Deletes one document, or (with no id) every document under the key; for state documents
     /// with no registration given, every registration's. Returns how many went.
     pub async fn delete_documents(&self, key: &DocumentKey, id: Option<&str>) -> Result<u64> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let n = Self::delete_documents_in(&mut tx, key, id).await?;
         tx.commit().await?;
         Ok(n)
