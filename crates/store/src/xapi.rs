@@ -179,7 +179,9 @@ pub struct Document {
 /// Rows by a unique key, for `n` values of it (`$1` to `$n`): one lookup per value, joined by
 /// UNION ALL. A planner without statistics (PostgreSQL before its first ANALYZE) takes
 /// `key IN (...)` with many values to match much of the table and scans it; an equality on a
-/// unique key it always looks up.
+/// unique key it always looks up. Run in a transaction begun with
+/// [`crate::Backend::begin_kept_plans`]: the plan is the same whatever the values, and planning
+/// a hundred lookups each time cost more than running them.
 fn lookups(columns: &str, from: &str, key: &str, n: usize) -> String {
     (1..=n).map(|i| format!("SELECT {columns} FROM {from} WHERE {key} = ${i}")).collect::<Vec<_>>().join(" UNION ALL ")
 }
@@ -283,7 +285,7 @@ impl Store {
                 }
                 rows.push((term_key(&term), r.try_get::<i64, _>("statement_seq")?, r.try_get::<i64, _>("stored")?));
             }
-            insert_postings(&mut tx, self.backend, &rows).await?;
+            insert_postings(&mut tx, self.backend, &rows, Repeats::Skipped).await?;
         }
         let mboxes: Vec<(&str, &str)> = mboxes.iter().map(|(h, m)| (h.as_str(), m.as_str())).collect();
         insert_mboxes(&mut tx, self.backend, &mboxes).await?;
@@ -301,7 +303,7 @@ impl Store {
             let term = format!("av:{}|{}", &agent[2..], &verb[2..]);
             rows.push((term_key(&term), r.try_get::<i64, _>("statement_seq")?, r.try_get::<i64, _>("stored")?));
         }
-        insert_postings(&mut tx, self.backend, &rows).await?;
+        insert_postings(&mut tx, self.backend, &rows, Repeats::Skipped).await?;
         // Which statements use which attachment, read once from the bodies stored before.
         let with_attachments = sqlx::query("SELECT seq, body FROM xapi_statements WHERE body LIKE '%\"sha2\":\"%'")
             .fetch_all(&mut *tx)
@@ -338,16 +340,21 @@ impl Store {
         emails: &[String],
     ) -> Result<std::collections::HashMap<String, (PersonId, Option<OrganisationId>)>> {
         let mut out = std::collections::HashMap::new();
+        if emails.is_empty() {
+            return Ok(out);
+        }
+        let mut tx = self.pool().begin_with(self.backend.begin_kept_plans()).await?;
         for chunk in emails.chunks(100) {
             let sql = lookups("id, email, organisation_id", "people", "email", chunk.len());
             let mut q = sqlx::query(&sql);
             for e in chunk {
                 q = q.bind(e.clone());
             }
-            for row in q.fetch_all(self.pool()).await? {
+            for row in q.fetch_all(&mut *tx).await? {
                 out.insert(row.try_get("email")?, (crate::id_of(&row, "id")?, opt(&row, "organisation_id")?));
             }
         }
+        tx.commit().await?;
         Ok(out)
     }
 
@@ -438,16 +445,21 @@ impl Store {
     /// and for checking what a voiding statement targets).
     pub async fn statements_by_id(&self, ids: &[Uuid]) -> Result<Vec<StoredStatement>> {
         let mut out = Vec::with_capacity(ids.len());
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let mut tx = self.pool().begin_with(self.backend.begin_kept_plans()).await?;
         for chunk in ids.chunks(100) {
             let sql = lookups(STATEMENT_COLUMNS, BY_ID, "d.id", chunk.len());
             let mut q = sqlx::query(&sql);
             for id in chunk {
                 q = q.bind(id.to_string());
             }
-            for row in q.fetch_all(self.pool()).await? {
+            for row in q.fetch_all(&mut *tx).await? {
                 out.push(statement_of(&row)?);
             }
         }
+        tx.commit().await?;
         Ok(out)
     }
 
@@ -505,7 +517,7 @@ impl Store {
         for s in statements {
             self.ensure_statement_partition(s.stored).await?;
         }
-        let mut tx = self.writer().begin_with(self.backend.begin_write()).await?;
+        let mut tx = self.writer().begin_with(self.backend.begin_batch_write()).await?;
         for a in attachments {
             sqlx::query(
                 "INSERT INTO xapi_attachments (sha2, content_type, content) VALUES ($1, $2, $3) ON CONFLICT (sha2) DO NOTHING",
@@ -571,12 +583,15 @@ impl Store {
             }
             q.execute(&mut **tx).await.map_err(|e| StoreError::conflict_as(e, "statement id"))?;
         }
-        let rows: Vec<(Vec<u8>, i64, i64)> = statements
-            .iter()
-            .zip(&seqs)
-            .flat_map(|(s, seq)| s.terms.iter().map(move |t| (term_key(t), *seq, millis(s.stored))))
-            .collect();
-        insert_postings(tx, backend, &rows).await?;
+        let mut rows: Vec<(Vec<u8>, i64, i64)> = Vec::with_capacity(statements.len() * 8);
+        for (s, seq) in statements.iter().zip(&seqs) {
+            let mut keys: Vec<Vec<u8>> = s.terms.iter().map(|t| term_key(t)).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            rows.extend(keys.into_iter().map(|k| (k, *seq, millis(s.stored))));
+        }
+        // The sequence numbers are new, so no row can be there already.
+        insert_postings(tx, backend, &rows, Repeats::Impossible).await?;
         Ok(seqs)
     }
 
@@ -1110,10 +1125,16 @@ async fn insert_postings(
     tx: &mut Transaction<'_, Any>,
     backend: crate::Backend,
     rows: &[(Vec<u8>, i64, i64)],
+    repeats: Repeats,
 ) -> Result<()> {
+    let skip = match repeats {
+        Repeats::Skipped => " ON CONFLICT DO NOTHING",
+        // Without ON CONFLICT, PostgreSQL does not look each row up before inserting it.
+        Repeats::Impossible => "",
+    };
     for chunk in rows.chunks(1000) {
         let sql = format!(
-            "INSERT INTO xapi_postings (term_key, statement_seq, stored) VALUES {} ON CONFLICT DO NOTHING",
+            "INSERT INTO xapi_postings (term_key, statement_seq, stored) VALUES {}{skip}",
             backend.values(chunk.len(), 3)
         );
         let mut q = sqlx::query(&sql);
@@ -1123,6 +1144,15 @@ async fn insert_postings(
         q.execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// Whether index rows being written may be there already.
+#[derive(Clone, Copy)]
+enum Repeats {
+    /// Rows already there are left as they are.
+    Skipped,
+    /// The caller knows none is there (a unique violation is then an error).
+    Impossible,
 }
 
 /// Writes (mbox_sha1sum key, mbox key) pairs, skipping any already there.
