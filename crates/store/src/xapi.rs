@@ -847,6 +847,28 @@ impl Store {
             .await?)
     }
 
+    /// The stored definitions of these activities (those that have one), by activity id: one
+    /// lookup per hundred, for the canonical format of a page of statements.
+    pub async fn activity_definitions(&self, ids: &[String]) -> Result<std::collections::HashMap<String, String>> {
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let mut tx = self.pool().begin_with(self.backend.begin_kept_plans()).await?;
+        for chunk in ids.chunks(100) {
+            let sql = lookups("id, definition", "xapi_activities", "id", chunk.len());
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(id.clone());
+            }
+            for row in q.fetch_all(&mut *tx).await? {
+                out.insert(row.try_get("id")?, row.try_get("definition")?);
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
     /// The statement that currently mirrors a learning-record entry (not voided), if any.
     pub async fn entry_statement(&self, entry: EntryId) -> Result<Option<Uuid>> {
         let id: Option<String> = sqlx::query_scalar(

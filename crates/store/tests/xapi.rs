@@ -154,3 +154,28 @@ backend_test!(index_rows_from_before_migration_8_are_moved_to_postings_on_start,
     assert_eq!(left, 0);
     pool.close().await;
 });
+
+backend_test!(activity_definitions_are_kept_latest_first_and_read_many_at_once, |db| {
+    let store = &db.store;
+    let course = "https://example.org/course/1".to_owned();
+    let module = "https://example.org/course/1/module/2".to_owned();
+    let mut first = statement(Uuid::from_u128(71), "2026-11-03T09:00:00Z", "completed");
+    first.definitions = vec![
+        (course.clone(), r#"{"name":{"en-GB":"Leading teams"}}"#.to_owned()),
+        (module.clone(), r#"{"name":{"en-GB":"Module 2"}}"#.to_owned()),
+    ];
+    let mut second = statement(Uuid::from_u128(72), "2026-11-03T09:00:01Z", "completed");
+    second.definitions = vec![(course.clone(), r#"{"name":{"en-GB":"Leading teams well"}}"#.to_owned())];
+    store.insert_statements(&[first], &[]).await.unwrap();
+    store.insert_statements(&[second], &[]).await.unwrap();
+    // More ids than one lookup takes, most of them unknown.
+    let mut ids: Vec<String> = (0..150).map(|i| format!("https://example.org/unknown/{i}")).collect();
+    ids.push(module.clone());
+    ids.push(course.clone());
+    let found = store.activity_definitions(&ids).await.unwrap();
+    assert_eq!(found.len(), 2, "only the activities with a definition: {found:?}");
+    assert_eq!(found[&course], r#"{"name":{"en-GB":"Leading teams well"}}"#, "the latest definition");
+    assert_eq!(found[&module], r#"{"name":{"en-GB":"Module 2"}}"#);
+    assert_eq!(store.activity_definition(&course).await.unwrap().as_deref(), Some(found[&course].as_str()));
+    assert!(store.activity_definitions(&[]).await.unwrap().is_empty());
+});

@@ -533,15 +533,13 @@ async fn render(
         .collect::<XapiResult<_>>()?;
     let mut definitions: HashMap<String, Value> = HashMap::new();
     if format == Format::Canonical {
-        for s in &statements {
-            for a in s.activity_ids(true) {
-                if !definitions.contains_key(a.as_str()) {
-                    if let Some(d) = state.store.activity_definition(a.as_str()).await? {
-                        if let Ok(v) = serde_json::from_str(&d) {
-                            definitions.insert(a.as_str().to_owned(), v);
-                        }
-                    }
-                }
+        let mut ids: Vec<String> =
+            statements.iter().flat_map(|s| s.activity_ids(true)).map(|a| a.as_str().to_owned()).collect();
+        ids.sort();
+        ids.dedup();
+        for (id, d) in state.store.activity_definitions(&ids).await? {
+            if let Ok(v) = serde_json::from_str(&d) {
+                definitions.insert(id, v);
             }
         }
     }
