@@ -77,6 +77,14 @@ impl Backend {
         }
     }
 
+    /// Statistics and visibility brought up to date (outside a transaction).
+    pub fn vacuum_analyse(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "ANALYZE",
+            Backend::Postgres => "VACUUM (ANALYZE)",
+        }
+    }
+
     /// Statements run on every new connection.
     ///
     /// SQLite: write-ahead logging so readers do not block the writer; foreign keys enforced;

@@ -72,6 +72,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0008_xapi_terms.sqlite.sql"),
         postgres: include_str!("../migrations/0008_xapi_terms.postgres.sql"),
     },
+    Migration {
+        version: 9,
+        name: "xapi postings covering",
+        both: "",
+        sqlite: "",
+        postgres: include_str!("../migrations/0009_xapi_postings_covering.postgres.sql"),
+    },
 ];
 
 /// Applies the migrations not yet applied.

@@ -179,3 +179,31 @@ backend_test!(activity_definitions_are_kept_latest_first_and_read_many_at_once, 
     assert_eq!(store.activity_definition(&course).await.unwrap().as_deref(), Some(found[&course].as_str()));
     assert!(store.activity_definitions(&[]).await.unwrap().is_empty());
 });
+
+backend_test!(a_walk_of_index_rows_has_the_time_stored_without_reading_the_table, |db| {
+    let store = &db.store;
+    store.insert_statements(&[statement(Uuid::from_u128(81), "2026-11-04T09:00:00Z", "completed")], &[]).await.unwrap();
+    // After a load: statistics and (on PostgreSQL) the visibility map, as autovacuum would.
+    store.analyse().await.unwrap();
+    let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    let definition: String = match store.backend() {
+        Backend::Postgres => {
+            sqlx::query_scalar("SELECT pg_get_indexdef('xapi_postings_pkey'::regclass)").fetch_one(&pool).await.unwrap()
+        }
+        Backend::Sqlite => sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE name = 'xapi_postings'")
+            .fetch_one(&pool)
+            .await
+            .unwrap(),
+    };
+    pool.close().await;
+    match store.backend() {
+        // Migration 9: the key's index carries the time stored.
+        Backend::Postgres => {
+            assert!(definition.ends_with("(term_key, statement_seq) INCLUDE (stored)"), "{definition}")
+        }
+        // A table kept in the key's order holds it already.
+        Backend::Sqlite => {
+            assert!(definition.contains("WITHOUT ROWID") && definition.contains("stored"), "{definition}")
+        }
+    }
+});

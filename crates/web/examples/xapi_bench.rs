@@ -483,6 +483,19 @@ impl Floor {
         Ok(bodies.len())
     }
 
+    /// The same maintenance as goldthread's store gets after the load (`Store::analyse`).
+    async fn analyse(&self) -> anyhow::Result<()> {
+        match self {
+            Self::Sqlite(pool) => {
+                sqlx::query(Backend::Sqlite.vacuum_analyse()).execute(pool).await?;
+            }
+            Self::Postgres(pool) => {
+                sqlx::query(Backend::Postgres.vacuum_analyse()).execute(pool).await?;
+            }
+        }
+        Ok(())
+    }
+
     async fn close(&self) {
         match self {
             Self::Sqlite(pool) => pool.close().await,
@@ -670,9 +683,11 @@ async fn measure(target: &Target, work: &Workload, plan: &Plan, label: &str) -> 
         plan.workers,
         started.elapsed().as_secs_f64()
     );
-    // A bulk load outruns autovacuum; a store that grew over months would have its statistics.
-    if let Target::Ours(lrs) = target {
-        lrs.store.analyse().await?;
+    // A bulk load outruns autovacuum (and these machines run PostgreSQL without it); a store
+    // that grew over months would have its statistics and visibility map: both get them now.
+    match target {
+        Target::Ours(lrs) => lrs.store.analyse().await?,
+        Target::Floor(floor) => floor.analyse().await?,
     }
     let post = single_writes(target, work, plan.statements + empty_singles, plan.singles).await?;
     println!("{name} {label} post p50_ms={:.2} p99_ms={:.2}", post.p50, post.p99);
