@@ -339,23 +339,11 @@ impl Store {
         &self,
         emails: &[String],
     ) -> Result<std::collections::HashMap<String, (PersonId, Option<OrganisationId>)>> {
-        let mut out = std::collections::HashMap::new();
-        if emails.is_empty() {
-            return Ok(out);
-        }
-        let mut tx = self.pool().begin_with(self.backend.begin_kept_plans()).await?;
-        for chunk in emails.chunks(100) {
-            let sql = lookups("id, email, organisation_id", "people", "email", chunk.len());
-            let mut q = sqlx::query(&sql);
-            for e in chunk {
-                q = q.bind(e.clone());
-            }
-            for row in q.fetch_all(&mut *tx).await? {
-                out.insert(row.try_get("email")?, (crate::id_of(&row, "id")?, opt(&row, "organisation_id")?));
-            }
-        }
-        tx.commit().await?;
-        Ok(out)
+        self.lookup_rows("id, email, organisation_id", "people", "email", emails)
+            .await?
+            .iter()
+            .map(|row| Ok((row.try_get("email")?, (crate::id_of(row, "id")?, opt(row, "organisation_id")?))))
+            .collect()
     }
 
     /// The person whose email has this `mbox_sha1sum`, if any.
@@ -444,20 +432,31 @@ impl Store {
     /// Statements with these ids, whatever their scope (for the conflict check on a re-sent id
     /// and for checking what a voiding statement targets).
     pub async fn statements_by_id(&self, ids: &[Uuid]) -> Result<Vec<StoredStatement>> {
-        let mut out = Vec::with_capacity(ids.len());
-        if ids.is_empty() {
+        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+        self.lookup_rows(STATEMENT_COLUMNS, BY_ID, "d.id", &ids).await?.iter().map(statement_of).collect()
+    }
+
+    /// Rows by a unique key, for many values of it: [`lookups`] of a hundred at a time, in one
+    /// transaction that keeps its plans ([`crate::Backend::begin_kept_plans`]).
+    async fn lookup_rows(
+        &self,
+        columns: &str,
+        from: &str,
+        key: &str,
+        values: &[String],
+    ) -> Result<Vec<sqlx::any::AnyRow>> {
+        let mut out = Vec::with_capacity(values.len());
+        if values.is_empty() {
             return Ok(out);
         }
         let mut tx = self.pool().begin_with(self.backend.begin_kept_plans()).await?;
-        for chunk in ids.chunks(100) {
-            let sql = lookups(STATEMENT_COLUMNS, BY_ID, "d.id", chunk.len());
+        for chunk in values.chunks(100) {
+            let sql = lookups(columns, from, key, chunk.len());
             let mut q = sqlx::query(&sql);
-            for id in chunk {
-                q = q.bind(id.to_string());
+            for value in chunk {
+                q = q.bind(value.clone());
             }
-            for row in q.fetch_all(&mut *tx).await? {
-                out.push(statement_of(&row)?);
-            }
+            out.extend(q.fetch_all(&mut *tx).await?);
         }
         tx.commit().await?;
         Ok(out)
@@ -850,23 +849,11 @@ impl Store {
     /// The stored definitions of these activities (those that have one), by activity id: one
     /// lookup per hundred, for the canonical format of a page of statements.
     pub async fn activity_definitions(&self, ids: &[String]) -> Result<std::collections::HashMap<String, String>> {
-        let mut out = std::collections::HashMap::with_capacity(ids.len());
-        if ids.is_empty() {
-            return Ok(out);
-        }
-        let mut tx = self.pool().begin_with(self.backend.begin_kept_plans()).await?;
-        for chunk in ids.chunks(100) {
-            let sql = lookups("id, definition", "xapi_activities", "id", chunk.len());
-            let mut q = sqlx::query(&sql);
-            for id in chunk {
-                q = q.bind(id.clone());
-            }
-            for row in q.fetch_all(&mut *tx).await? {
-                out.insert(row.try_get("id")?, row.try_get("definition")?);
-            }
-        }
-        tx.commit().await?;
-        Ok(out)
+        self.lookup_rows("id, definition", "xapi_activities", "id", ids)
+            .await?
+            .iter()
+            .map(|row| Ok((row.try_get("id")?, row.try_get("definition")?)))
+            .collect()
     }
 
     /// The statement that currently mirrors a learning-record entry (not voided), if any.
