@@ -54,8 +54,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// How often the SQLite checkpointer copies the write-ahead log into the database. Each
 /// checkpoint ends with a sync of the database file, which a commit's sync of the log can queue
-/// behind; every 100 ms, that put one single-statement POST in fifty over 4 ms, every second one
-/// in a thousand.
+/// behind: over 100,000 statements, a single-statement POST took 5.3 ms at p99 with a checkpoint
+/// every 100 ms, 4.6 ms every 250 ms and 1.7 ms every second.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
 /// Past this many pages (256 MiB) of log, the checkpointer makes writers wait while it copies
