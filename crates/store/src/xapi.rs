@@ -300,7 +300,7 @@ impl Store {
         let mut rows = Vec::with_capacity(pairs.len());
         for r in &pairs {
             let (agent, verb): (String, String) = (r.try_get("agent")?, r.try_get("verb")?);
-            let term = format!("av:{}|{}", &agent[2..], &verb[2..]);
+            let term = agent_verb_term(&agent[2..], &verb[2..]);
             rows.push((term_key(&term), r.try_get::<i64, _>("statement_seq")?, r.try_get::<i64, _>("stored")?));
         }
         insert_postings(&mut tx, self.backend, &rows, Repeats::Skipped).await?;
@@ -316,18 +316,10 @@ impl Store {
                 .and_then(|v| v.get("attachments").and_then(serde_json::Value::as_array).cloned())
                 .unwrap_or_default();
             for sha2 in hashes.iter().filter_map(|a| a.get("sha2").and_then(serde_json::Value::as_str)) {
-                sqlx::query(
-                    "INSERT INTO xapi_attachment_uses (sha2, statement_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                )
-                .bind(sha2.to_owned())
-                .bind(seq)
-                .execute(&mut *tx)
-                .await?;
+                insert_attachment_use(&mut tx, sha2, seq).await?;
             }
         }
-        // Emptied rather than dropped: a schema change while the pool's other connections are
-        // open can leave one of them refused its next write (SQLITE_BUSY). A later migration
-        // drops the empty table.
+        // The table is emptied and kept; a later migration can drop it.
         sqlx::query("DELETE FROM xapi_index").execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
@@ -598,13 +590,7 @@ impl Store {
     /// from the statement it targets, the statement it voids, and its place in a learning record.
     async fn statement_links(tx: &mut Transaction<'_, Any>, s: &NewStatement, seq: i64) -> Result<()> {
         for sha2 in &s.attachment_hashes {
-            sqlx::query(
-                "INSERT INTO xapi_attachment_uses (sha2, statement_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            )
-            .bind(sha2.clone())
-            .bind(seq)
-            .execute(&mut **tx)
-            .await?;
+            insert_attachment_use(tx, sha2, seq).await?;
         }
         if let Some(target) = s.targets {
             // The targeted statement's terms are this one's too (applied recursively, since the
@@ -669,20 +655,15 @@ impl Store {
             }
         }
         let latest: Vec<(&str, &str)> = latest.into_iter().collect();
-        for chunk in latest.chunks(500) {
-            let sql = format!(
-                "INSERT INTO xapi_activities (id, definition) VALUES {} \
-                 ON CONFLICT (id) DO UPDATE SET definition = excluded.definition \
-                 WHERE xapi_activities.definition <> excluded.definition",
-                backend.values(chunk.len(), 2)
-            );
-            let mut q = sqlx::query(&sql);
-            for (id, definition) in chunk {
-                q = q.bind((*id).to_owned()).bind((*definition).to_owned());
-            }
-            q.execute(&mut **tx).await?;
-        }
-        Ok(())
+        insert_text_pairs(
+            tx,
+            backend,
+            "INSERT INTO xapi_activities (id, definition)",
+            "ON CONFLICT (id) DO UPDATE SET definition = excluded.definition \
+             WHERE xapi_activities.definition <> excluded.definition",
+            &latest,
+        )
+        .await
     }
 
     /// Keeps, for each mbox a batch names, the key of its mbox_sha1sum (for erasure).
@@ -1129,7 +1110,7 @@ impl Store {
     }
 }
 
-/// Writes index rows (term key, statement, time stored), skipping any already there.
+/// Writes index rows (term key, statement, time stored); see [`Repeats`] for rows already there.
 async fn insert_postings(
     tx: &mut Transaction<'_, Any>,
     backend: crate::Backend,
@@ -1166,17 +1147,36 @@ enum Repeats {
 
 /// Writes (mbox_sha1sum key, mbox key) pairs, skipping any already there.
 async fn insert_mboxes(tx: &mut Transaction<'_, Any>, backend: crate::Backend, pairs: &[(&str, &str)]) -> Result<()> {
+    insert_text_pairs(tx, backend, "INSERT INTO xapi_mboxes (sha1_key, mbox_key)", "ON CONFLICT DO NOTHING", pairs)
+        .await
+}
+
+/// `{insert} VALUES (..), (..) {then}` for rows of two text columns, 500 rows a statement.
+async fn insert_text_pairs(
+    tx: &mut Transaction<'_, Any>,
+    backend: crate::Backend,
+    insert: &str,
+    then: &str,
+    pairs: &[(&str, &str)],
+) -> Result<()> {
     for chunk in pairs.chunks(500) {
-        let sql = format!(
-            "INSERT INTO xapi_mboxes (sha1_key, mbox_key) VALUES {} ON CONFLICT DO NOTHING",
-            backend.values(chunk.len(), 2)
-        );
+        let sql = format!("{insert} VALUES {} {then}", backend.values(chunk.len(), 2));
         let mut q = sqlx::query(&sql);
-        for (sum, mbox) in chunk {
-            q = q.bind((*sum).to_owned()).bind((*mbox).to_owned());
+        for (a, b) in chunk {
+            q = q.bind((*a).to_owned()).bind((*b).to_owned());
         }
         q.execute(&mut **tx).await?;
     }
+    Ok(())
+}
+
+/// Records that a statement uses an attachment (for erasure), once.
+async fn insert_attachment_use(tx: &mut Transaction<'_, Any>, sha2: &str, seq: i64) -> Result<()> {
+    sqlx::query("INSERT INTO xapi_attachment_uses (sha2, statement_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(sha2.to_owned())
+        .bind(seq)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -1184,6 +1184,12 @@ enum Bind {
     Int(i64),
     Text(String),
     Bytes(Vec<u8>),
+}
+
+/// The term of an agent (by its key, see `Ifi::key`) with a verb (its IRI): a person's
+/// statements with one verb, the commonest query, are one walk of the index.
+pub fn agent_verb_term(agent_key: &str, verb: &str) -> String {
+    format!("av:{agent_key}|{verb}")
 }
 
 /// What a term is indexed under: the first 16 bytes of its SHA-256. Index rows stay short and

@@ -27,6 +27,21 @@ fn statement(id: Uuid, stored: &str, verb: &str) -> NewStatement {
     }
 }
 
+/// The first ten statements of an organisation, oldest first, that meet every filter (each met
+/// by any one of its terms).
+fn query(org: OrganisationId, terms: Vec<Vec<&str>>) -> StatementQuery {
+    StatementQuery {
+        scope: LrsScope::Organisation(org),
+        terms: terms.into_iter().map(|t| t.into_iter().map(str::to_owned).collect()).collect(),
+        since: None,
+        until: None,
+        ascending: true,
+        limit: 10,
+        through_seq: None,
+        after_seq: None,
+    }
+}
+
 backend_test!(statements_of_different_months_are_stored_queried_and_ids_stay_unique, |db| {
     let store = &db.store;
     let org = OrganisationId::from_uuid(Uuid::from_u128(9));
@@ -44,16 +59,7 @@ backend_test!(statements_of_different_months_are_stored_queried_and_ids_stay_uni
         );
     }
     let page = store
-        .query_statements(&StatementQuery {
-            scope: LrsScope::Organisation(org),
-            terms: vec![vec!["a:mbox:mailto:jo@example.org".to_owned()], vec!["v:completed".to_owned()]],
-            since: None,
-            until: None,
-            ascending: true,
-            limit: 10,
-            through_seq: None,
-            after_seq: None,
-        })
+        .query_statements(&query(org, vec![vec!["a:mbox:mailto:jo@example.org"], vec!["v:completed"]]))
         .await
         .unwrap();
     assert_eq!(page.statements.iter().map(|s| s.id).collect::<Vec<_>>(), [a, b]);
@@ -67,16 +73,7 @@ backend_test!(statements_of_different_months_are_stored_queried_and_ids_stay_uni
 backend_test!(index_rows_from_before_migration_8_are_moved_to_postings_on_start, |db| {
     let store = &db.store;
     let org = OrganisationId::from_uuid(Uuid::from_u128(9));
-    let query = |terms: Vec<Vec<&str>>| StatementQuery {
-        scope: LrsScope::Organisation(org),
-        terms: terms.into_iter().map(|t| t.into_iter().map(str::to_owned).collect()).collect(),
-        since: None,
-        until: None,
-        ascending: true,
-        limit: 10,
-        through_seq: None,
-        after_seq: None,
-    };
+    let query = |terms: Vec<Vec<&str>>| query(org, terms);
     // A statement as an older goldthread stored it: its terms as text in xapi_index.
     let old = Uuid::from_u128(41);
     // It and another agent's statement carry the same attachment.

@@ -16,6 +16,22 @@ async fn lrs_get(app: &support::TestApp, auth: &Auth, query: &str) -> (u16, Valu
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
+/// POSTs statements as JSON with an LRS credential (key, secret).
+async fn lrs_post(
+    app: &support::TestApp,
+    lrs: &reqwest::Client,
+    (key, secret): (&str, &str),
+    body: &impl serde::Serialize,
+) -> reqwest::Response {
+    lrs.post(app.url("/xapi/statements"))
+        .basic_auth(key, Some(secret))
+        .header(V.0, V.1)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
 enum Auth {
     Basic(String, String),
     Bearer(String),
@@ -163,23 +179,9 @@ app_test!(a_completion_from_another_system_waits_for_a_reflection, |app| {
     let lrs = reqwest::Client::new();
     let id = uuid::Uuid::new_v4().to_string();
     // Another organisation's credential cannot write about this organisation's people.
-    let r = lrs
-        .post(app.url("/xapi/statements"))
-        .basic_auth(&other_key, Some(&other_secret))
-        .header(V.0, V.1)
-        .json(&statement(&id))
-        .send()
-        .await
-        .unwrap();
+    let r = lrs_post(app, &lrs, (&other_key, &other_secret), &statement(&id)).await;
     assert_eq!(r.status(), 403);
-    let r = lrs
-        .post(app.url("/xapi/statements"))
-        .basic_auth(&key, Some(&secret))
-        .header(V.0, V.1)
-        .json(&statement(&id))
-        .send()
-        .await
-        .unwrap();
+    let r = lrs_post(app, &lrs, (&key, &secret), &statement(&id)).await;
     assert_eq!(r.status(), 200);
     // Nor read them.
     let (_, body) = lrs_get(app, &Auth::Basic(other_key, other_secret), &format!("?statementId={id}")).await;
@@ -243,14 +245,7 @@ app_test!(a_completion_from_another_system_waits_for_a_reflection, |app| {
     let mut attempt = statement(&uuid::Uuid::new_v4().to_string());
     attempt["verb"]["id"] = json!("http://adlnet.gov/expapi/verbs/attempted");
     attempt["result"] = json!({ "completion": false });
-    let r = lrs
-        .post(app.url("/xapi/statements"))
-        .basic_auth(&key, Some(&secret))
-        .header(V.0, V.1)
-        .json(&attempt)
-        .send()
-        .await
-        .unwrap();
+    let r = lrs_post(app, &lrs, (&key, &secret), &attempt).await;
     assert_eq!(r.status(), 200);
     assert_eq!(app.store.pending_statements(me).await.unwrap().len(), 0);
 });
@@ -313,14 +308,7 @@ app_test!(an_erased_agent_cannot_be_read_through_any_resource, |app| {
             "object": { "objectType": "StatementRef", "id": ids[0] } }),
         json!({ "id": ids[3], "actor": kept, "verb": verb, "object": object }),
     ];
-    let r = lrs
-        .post(app.url("/xapi/statements"))
-        .basic_auth(&key, Some(&secret))
-        .header(V.0, V.1)
-        .json(&others)
-        .send()
-        .await
-        .unwrap();
+    let r = lrs_post(app, &lrs, (&key, &secret), &others).await;
     assert_eq!(r.status(), 200);
     let activity = urlencode("https://elearning.example/courses/1");
     let agent_q = urlencode(&gone.to_string());
@@ -452,14 +440,7 @@ app_test!(an_erasure_finds_an_agent_under_its_mbox_and_under_its_mbox_sha1sum, |
             "context": { "team": { "objectType": "Group", "member": [by_mbox] } } }));
     }
     statements.push(json!({ "actor": bystander, "verb": verb, "object": object }));
-    let r = lrs
-        .post(app.url("/xapi/statements"))
-        .basic_auth(&key, Some(&secret))
-        .header(V.0, V.1)
-        .json(&statements)
-        .send()
-        .await
-        .unwrap();
+    let r = lrs_post(app, &lrs, (&key, &secret), &statements).await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     let ids: Vec<String> = r.json().await.unwrap();
 

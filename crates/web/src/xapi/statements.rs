@@ -205,7 +205,7 @@ fn terms(s: &Statement) -> Vec<String> {
     for ifi in &agents {
         t.insert(format!("a:{}", ifi.key()));
         // The commonest query, a person's statements with one verb, as one term.
-        t.insert(format!("av:{}|{verb}", ifi.key()));
+        t.insert(store::xapi::agent_verb_term(&ifi.key(), verb));
     }
     for ifi in s.agent_identifiers(true) {
         if !agents.contains(&ifi) {
@@ -666,7 +666,7 @@ pub async fn get(
         .map(|ifi| ifi.key());
     let verb = iri_param(&pairs, "verb")?;
     match (&agent, &verb) {
-        (Some(key), Some(v)) if !related_agents => terms.push(vec![format!("av:{key}|{v}")]),
+        (Some(key), Some(v)) if !related_agents => terms.push(vec![store::xapi::agent_verb_term(key, v)]),
         _ => {
             if let Some(key) = &agent {
                 let mut either = vec![format!("a:{key}")];
