@@ -640,28 +640,61 @@ impl Store {
         Ok(())
     }
 
-    /// Keeps the latest definition of each activity a batch carries. Rows are written in id
-    /// order, so that concurrent batches lock them in the same order (no deadlock), and only
-    /// when the definition changed.
+    /// Keeps, for each activity a batch carries a definition of, everything the statements have
+    /// said of it (`domain::xapi::merge_definitions`, in the order stored). Rows are written in
+    /// id order, so that concurrent batches lock them in the same order (no deadlock), and only
+    /// when the definition changed. Two batches carrying different languages of one activity at
+    /// the same moment may each write without the other's: the later one's definition is kept.
     async fn write_definitions(
         tx: &mut Transaction<'_, Any>,
         backend: crate::Backend,
         statements: &[NewStatement],
     ) -> Result<()> {
-        let mut latest: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+        let mut sent: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
         for s in statements {
             for (id, definition) in &s.definitions {
-                latest.insert(id, definition);
+                sent.entry(id).or_default().push(definition);
             }
         }
-        let latest: Vec<(&str, &str)> = latest.into_iter().collect();
+        if sent.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<&str> = sent.keys().copied().collect();
+        let mut stored: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        for chunk in ids.chunks(100) {
+            let sql = lookups("id, definition", "xapi_activities", "id", chunk.len());
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind((*id).to_owned());
+            }
+            for row in q.fetch_all(&mut **tx).await? {
+                stored.insert(row.try_get("id")?, row.try_get("definition")?);
+            }
+        }
+        let mut changed: Vec<(&str, String)> = Vec::new();
+        for (id, definitions) in &sent {
+            let before = stored.get(*id);
+            let mut merged: Option<serde_json::Value> = before.and_then(|d| serde_json::from_str(d).ok());
+            for d in definitions {
+                let Ok(incoming) = serde_json::from_str::<serde_json::Value>(d) else { continue };
+                merged = Some(match merged {
+                    Some(m) => domain::xapi::merge_definitions(&m, &incoming),
+                    None => incoming,
+                });
+            }
+            if let Some(text) = merged.map(|m| m.to_string()) {
+                if before != Some(&text) {
+                    changed.push((id, text));
+                }
+            }
+        }
+        let changed: Vec<(&str, &str)> = changed.iter().map(|(id, d)| (*id, d.as_str())).collect();
         insert_text_pairs(
             tx,
             backend,
             "INSERT INTO xapi_activities (id, definition)",
-            "ON CONFLICT (id) DO UPDATE SET definition = excluded.definition \
-             WHERE xapi_activities.definition <> excluded.definition",
-            &latest,
+            "ON CONFLICT (id) DO UPDATE SET definition = excluded.definition",
+            &changed,
         )
         .await
     }

@@ -61,6 +61,10 @@ pub enum Precondition {
     /// `409 Conflict`: a PUT to an existing profile document without either header; the client
     /// should fetch the document and send If-Match with its ETag (3.1.s4.b13-b14).
     MissingHeader,
+    /// `400 Bad Request`: a PUT to a profile document that does not exist yet, without either
+    /// header. The specification leaves this open; the conformance requirements (XAPI-00273)
+    /// refuse it, so a client always states whether it means to create or to replace.
+    HeaderRequired,
 }
 
 /// Checks `If-Match` and `If-None-Match` against the current document's ETag (`None` when there is
@@ -85,8 +89,11 @@ pub fn check_preconditions(
             return Precondition::Failed;
         }
     }
-    if headers_required && if_match.is_none() && if_none_match.is_none() && current_etag.is_some() {
-        return Precondition::MissingHeader;
+    if headers_required && if_match.is_none() && if_none_match.is_none() {
+        return match current_etag {
+            Some(_) => Precondition::MissingHeader,
+            None => Precondition::HeaderRequired,
+        };
     }
     Precondition::Proceed
 }
@@ -156,6 +163,6 @@ mod tests {
         assert_eq!(check_preconditions(None, Some("*"), None, true), Precondition::Proceed);
         assert_eq!(check_preconditions(None, None, Some(tag), true), Precondition::MissingHeader);
         assert_eq!(check_preconditions(None, None, Some(tag), false), Precondition::Proceed);
-        assert_eq!(check_preconditions(None, None, None, true), Precondition::Proceed);
+        assert_eq!(check_preconditions(None, None, None, true), Precondition::HeaderRequired);
     }
 }

@@ -68,7 +68,7 @@ fn ids_statement(map: &mut Map<String, Value>) {
     }
     if let Some(Value::Object(object)) = map.get_mut("object") {
         match object.get("objectType").and_then(Value::as_str) {
-            None | Some("Activity") => object.retain(|k, _| k == "objectType" || k == "id"),
+            None | Some("Activity") => object.retain(|k, _| k == "id"),
             Some("Agent" | "Group") => ids_actor_map(object),
             Some("SubStatement") => ids_statement(object),
             _ => {}
@@ -84,7 +84,7 @@ fn ids_statement(map: &mut Map<String, Value>) {
             for list in activities.values_mut() {
                 for activity in list.as_array_mut().into_iter().flatten() {
                     if let Value::Object(a) = activity {
-                        a.retain(|k, _| k == "objectType" || k == "id");
+                        a.retain(|k, _| k == "id");
                     }
                 }
             }
@@ -231,6 +231,19 @@ mod tests {
             json!({"objectType": "Group", "member": [{"openid": "http://o.org/sam"}]})
         );
         assert_eq!(ids["context"]["team"], json!({"objectType": "Group", "mbox": "mailto:ward7@example.org"}));
+        assert_eq!(ids["context"]["contextActivities"]["parent"], json!([{"id": "http://example.org/programme"}]));
+    }
+
+    // An Activity is identified by its id alone, whether or not it was sent with its objectType
+    // (conformance requirement XAPI-00171 counts the keys).
+    #[test]
+    fn ids_leaves_an_activity_with_its_id_alone() {
+        let mut v = statement().into_json();
+        v["object"]["objectType"] = json!("Activity");
+        v["context"]["contextActivities"]["parent"][0]["objectType"] = json!("Activity");
+        let s = validate_statement(&v).unwrap();
+        let ids = format_statement(&s, Format::Ids, &AcceptLanguage::default(), &no_definitions);
+        assert_eq!(ids["object"], json!({"id": "http://example.org/course"}));
         assert_eq!(ids["context"]["contextActivities"]["parent"], json!([{"id": "http://example.org/programme"}]));
     }
 

@@ -9,6 +9,8 @@
 //!   whether a re-sent id carries the same Statement.
 //! - [`Ifi::key`] names an Agent or Group for indexes; [`parse_agent_parameter`],
 //!   [`parse_agent_filter`] and [`Person`] serve the Agents and document resources.
+//! - [`merge_definitions`] gathers what statements say about an activity for the Activities
+//!   resource and the canonical format.
 //! - [`merge_json_documents`], [`etag`] and [`check_preconditions`] serve the document resources.
 //!
 //! Requirements are cited as "Data 2.4.6.s4.b1" or "Communication 2.2.s7", the anchors of the
@@ -16,6 +18,7 @@
 
 mod agent;
 mod compare;
+mod definition;
 mod document;
 mod format;
 mod iri;
@@ -30,6 +33,7 @@ mod tests;
 
 pub use agent::{parse_agent_filter, parse_agent_parameter, Account, Actor, Agent, Group, Ifi, MboxSha1Sum, Person};
 pub use compare::same_statement;
+pub use definition::merge_definitions;
 pub use document::{check_preconditions, etag, is_json_content_type, merge_json_documents, MergeError, Precondition};
 pub use format::{format_statement, Format};
 pub use iri::{parse_uuid, Iri, IriError, Mbox, MboxError};

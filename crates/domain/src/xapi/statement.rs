@@ -531,15 +531,17 @@ fn timestamp(value: &Value, path: &str) -> Checked<Timestamp> {
 }
 
 /// Data 2.4.10: the version must start with "1.0." and be a Semantic Versioning 1.0.0 version.
+/// "1.0" alone is accepted too: the conformance requirements (XAPI-00101) name "1.0" or "1.0.x".
 fn parse_version(value: &Value, path: &str) -> Checked<String> {
     let text = string(value, path)?;
-    let valid = text.strip_prefix("1.0.").is_some_and(|patch| {
-        let (number, pre) = patch.split_once('-').map_or((patch, None), |(n, p)| (n, Some(p)));
-        !number.is_empty()
-            && number.bytes().all(|b| b.is_ascii_digit())
-            && (number == "0" || !number.starts_with('0'))
-            && pre.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
-    });
+    let valid = text == "1.0"
+        || text.strip_prefix("1.0.").is_some_and(|patch| {
+            let (number, pre) = patch.split_once('-').map_or((patch, None), |(n, p)| (n, Some(p)));
+            !number.is_empty()
+                && number.bytes().all(|b| b.is_ascii_digit())
+                && (number == "0" || !number.starts_with('0'))
+                && pre.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        });
     if valid {
         Ok(text.to_owned())
     } else {
@@ -547,7 +549,8 @@ fn parse_version(value: &Value, path: &str) -> Checked<String> {
     }
 }
 
-/// Data 2.4.9.s3.b1: an Agent, or for 3-legged OAuth a Group of exactly two Agents.
+/// Data 2.4.9.s3.b1-b3: an Agent, or for 3-legged OAuth an anonymous Group of exactly two Agents
+/// (the application and the user; the pair has no identifier of its own).
 fn parse_authority(value: &Value, path: &str) -> Checked<Actor> {
     let actor = parse_actor(value, path)?;
     if let Actor::Group(g) = &actor {
@@ -555,6 +558,12 @@ fn parse_authority(value: &Value, path: &str) -> Checked<Actor> {
             return Err(StatementError::new(
                 path,
                 "must be an Agent, or a Group of exactly two Agents (an OAuth application and a user)",
+            ));
+        }
+        if matches!(g, Group::Identified { .. }) {
+            return Err(StatementError::new(
+                path,
+                "a Group as authority is an OAuth application and user pair, so it must not have an mbox, mbox_sha1sum, openid or account of its own",
             ));
         }
     }
@@ -674,6 +683,11 @@ fn parse_activity(value: &Value, path: &str) -> Checked<Activity> {
 
 fn parse_definition(value: &Value, path: &str) -> Checked<ActivityDefinition> {
     let map = object(value, path)?;
+    // A definition is optional, so one that says nothing is left out rather than sent empty
+    // (the conformance requirements refuse `"definition": {}`).
+    if map.is_empty() {
+        return Err(StatementError::new(path, "must not be empty: leave the definition out instead"));
+    }
     only(
         map,
         path,

@@ -280,6 +280,17 @@ fn data_2_4_4_1_an_activity_has_an_iri_id_and_a_definition() {
         "IRI",
     );
     refused(&with(|v| v["object"]["definition"] = json!({"name": "Course"})), "object.definition.name", "JSON object");
+    // A definition with nothing in it is refused, in a sub-statement too (conformance
+    // requirements, Data 2.4.4.1).
+    refused(&with(|v| v["object"]["definition"] = json!({})), "object.definition", "must not be empty");
+    refused(
+        &with(|v| {
+            v["object"] = json!({"objectType": "SubStatement", "actor": {"mbox": "mailto:a@example.com"},
+                "verb": {"id": "http://example.com/v"}, "object": {"id": "http://example.com/a", "definition": {}}});
+        }),
+        "object.object.definition",
+        "must not be empty",
+    );
 }
 
 #[test]
@@ -549,14 +560,33 @@ fn data_2_4_9_s3_b1_authority_is_an_agent_or_a_group_of_two() {
     );
 }
 
+// Data 2.4.9.s3.b3 (XAPI-00100): a Group as authority is an OAuth pair, so it has no identifier.
+#[test]
+fn data_2_4_9_s3_b3_an_authority_group_is_anonymous() {
+    for ifi in [
+        json!({"mbox": "mailto:pair@example.com"}),
+        json!({"mbox_sha1sum": "cd9b00a5611f94eaa7b1661edab976068e364975"}),
+        json!({"openid": "http://example.com/pair"}),
+        json!({"account": {"homePage": "http://example.com", "name": "pair"}}),
+    ] {
+        let mut group = json!({"objectType": "Group", "member": [
+            {"account": {"homePage": "http://example.com/xAPI/OAuth/Token", "name": "oauth_consumer_x75db"}},
+            {"mbox": "mailto:bob@example.com"}
+        ]});
+        group.as_object_mut().unwrap().extend(ifi.as_object().unwrap().clone());
+        refused(&with(|v| v["authority"] = group.clone()), "authority", "must not have an mbox");
+    }
+}
+
 // --- Data 2.4.10: version ------------------------------------------------------------------------
 
 #[test]
 fn data_2_4_10_s3_the_version_starts_with_1_0() {
-    for ok in ["1.0.0", "1.0.3", "1.0.10"] {
+    // "1.0" alone too, as the conformance requirements have it (XAPI-00101).
+    for ok in ["1.0.0", "1.0.3", "1.0.10", "1.0"] {
         accepted(&with(|v| v["version"] = json!(ok)));
     }
-    for bad in ["1.1.0", "0.95", "1.0", "1.0.", "1.0.x", "2.0.0", "1.0.01"] {
+    for bad in ["1.1.0", "0.95", "1.", "1.0.", "1.0.x", "2.0.0", "1.0.01", "should fail", "0.9.9"] {
         refused(&with(|v| v["version"] = json!(bad)), "version", "1.0.x version");
     }
 }

@@ -105,6 +105,9 @@ fn precondition(headers: &HeaderMap, current: Option<&Document>, headers_require
         Precondition::MissingHeader => Err(XapiError::conflict(
             "this document already exists: read it and send If-Match with its ETag (or If-None-Match: *) to change it",
         )),
+        Precondition::HeaderRequired => Err(XapiError::bad(
+            "a PUT of a profile document needs If-None-Match: * to create it, or If-Match with its ETag to replace it",
+        )),
     }
 }
 

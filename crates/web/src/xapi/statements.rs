@@ -96,6 +96,15 @@ fn attachments_of(statements: &[Statement], parts: Vec<Part>) -> XapiResult<Vec<
             .header("x-experience-api-hash")
             .ok_or_else(|| XapiError::bad("every attachment part needs an X-Experience-API-Hash header"))?
             .to_ascii_lowercase();
+        // Parts are sent as they are (Communication 1.5.2.s2.b2.b4); without the header, binary
+        // is assumed (s3.b6).
+        if let Some(encoding) = p.header("content-transfer-encoding") {
+            if !encoding.trim().eq_ignore_ascii_case("binary") {
+                return Err(XapiError::bad(format!(
+                    "the attachment part with hash {sha2} has Content-Transfer-Encoding {encoding:?}: attachment parts are sent as binary"
+                )));
+            }
+        }
         if !hash_matches(&sha2, &p.body) {
             return Err(XapiError::bad(format!("the attachment part with hash {sha2} does not have that SHA-2")));
         }

@@ -179,6 +179,21 @@ app_test!(attachments_without_their_data_or_with_the_wrong_hash_are_refused, |ap
     let no_hash =
         (vec!["Content-Type:text/plain".to_owned(), "Content-Transfer-Encoding:binary".to_owned()], CONTENT.to_vec());
     check(post_multipart(&lrs, "/xapi/statements", Method::POST, &[statement_part(&s), no_hash]).await, &s, "no hash");
+    // 1.5.2.s2.b2.b4: parts after the first are sent as binary, not in another encoding.
+    let s = with_attachment();
+    let base64_part = (
+        vec![
+            "Content-Type:text/plain".to_owned(),
+            "Content-Transfer-Encoding:base64".to_owned(),
+            format!("X-Experience-API-Hash:{}", sha256_hex(CONTENT)),
+        ],
+        CONTENT.to_vec(),
+    );
+    check(
+        post_multipart(&lrs, "/xapi/statements", Method::POST, &[statement_part(&s), base64_part]).await,
+        &s,
+        "base64",
+    );
     // 1.5.2.s2.b2.b1 and b6: the first part is the statements, as application/json.
     let s = with_attachment();
     let first = (vec!["Content-Type:text/plain".to_owned()], s.to_string().into_bytes());

@@ -355,6 +355,11 @@ async fn profile_rules(lrs: &Lrs<'_>, resource: &str, base: &[(&str, &str)]) {
     };
     let doc = br#"{"name":"profile"}"#;
     let stale = "\"1111111111111111111111111111111111111111\"";
+    // A PUT creating a document without either header is refused (conformance requirement
+    // XAPI-00273), and creates nothing.
+    let r = put(lrs, &path("p1"), "application/json", doc, &[]).await;
+    r.refused(400, "If-None-Match");
+    lrs.get(&path("p1")).await.expect(404);
     // Communication 3.1.s4.b6: If-None-Match: * creates a new document.
     put(lrs, &path("p1"), "application/json", doc, &[("If-None-Match", "*")]).await.expect(204);
     let etag = check_document(&lrs.get(&path("p1")).await, "application/json", doc);

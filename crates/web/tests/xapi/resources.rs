@@ -46,6 +46,32 @@ app_test!(the_activities_resource_returns_the_activity_definition, |app| {
     let r = lrs.get(&format!("/xapi/activities?{}", q(&[("activityId", id)]))).await;
     assert_eq!(r.json()["definition"]["name"], json!({"en-US": "Quiz", "fr-FR": "Questionnaire"}));
 
+    // XAPI-00254: the Activity holds all that statements said of it. Two in one batch, the second
+    // without the first's language: both languages are kept, the second's other properties win.
+    let merged = "http://www.example.com/activities/two-languages";
+    let said = |name: Value, ty: &str| {
+        json!({"actor": agent("ann@example.com"), "verb": {"id": "http://adlnet.gov/expapi/verbs/attempted"},
+               "object": {"id": merged, "definition": {"name": name, "type": ty}}})
+    };
+    lrs.post_json(
+        "/xapi/statements",
+        &json!([
+            said(json!({"en-US": "Module"}), "http://t.org/first"),
+            said(json!({"fr-FR": "Module (fr)"}), "http://t.org/second")
+        ]),
+    )
+    .await
+    .expect(200);
+    let r = lrs.get(&format!("/xapi/activities?{}", q(&[("activityId", merged)]))).await;
+    assert_eq!(
+        r.json()["definition"],
+        json!({"name": {"en-US": "Module", "fr-FR": "Module (fr)"}, "type": "http://t.org/second"})
+    );
+    // And across requests: a third language later adds to the two.
+    lrs.store(&said(json!({"de-DE": "Modul"}), "http://t.org/second")).await;
+    let r = lrs.get(&format!("/xapi/activities?{}", q(&[("activityId", merged)]))).await;
+    assert_eq!(r.json()["definition"]["name"], json!({"en-US": "Module", "fr-FR": "Module (fr)", "de-DE": "Modul"}));
+
     // Communication 2.5.s2.b1 (SHOULD*): an unknown activity is still an Activity object.
     let unknown = "http://www.example.com/activities/never-seen";
     let r = lrs.get(&format!("/xapi/activities?{}", q(&[("activityId", unknown)]))).await;
