@@ -79,6 +79,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: include_str!("../migrations/0009_xapi_postings_covering.postgres.sql"),
     },
+    Migration {
+        version: 10,
+        name: "xapi fewer indexes",
+        both: include_str!("../migrations/0010_xapi_fewer_indexes.sql"),
+        sqlite: include_str!("../migrations/0010_xapi_fewer_indexes.sqlite.sql"),
+        postgres: include_str!("../migrations/0010_xapi_fewer_indexes.postgres.sql"),
+    },
 ];
 
 /// Applies the migrations not yet applied.

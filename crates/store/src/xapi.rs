@@ -254,6 +254,9 @@ impl Store {
         }
         let mut tx = self.begin().await?;
         let mut mboxes = std::collections::BTreeSet::new();
+        // Each converted statement's term keys, for xapi_statement_ids (migration 10).
+        let mut keys_of: std::collections::BTreeMap<i64, std::collections::BTreeSet<Vec<u8>>> =
+            std::collections::BTreeMap::new();
         let mut after: Option<(String, i64)> = None;
         loop {
             let page = match &after {
@@ -286,6 +289,9 @@ impl Store {
                 rows.push((term_key(&term), r.try_get::<i64, _>("statement_seq")?, r.try_get::<i64, _>("stored")?));
             }
             insert_postings(&mut tx, self.backend, &rows, Repeats::Skipped).await?;
+            for (key, seq, _) in rows {
+                keys_of.entry(seq).or_default().insert(key);
+            }
         }
         let mboxes: Vec<(&str, &str)> = mboxes.iter().map(|(h, m)| (h.as_str(), m.as_str())).collect();
         insert_mboxes(&mut tx, self.backend, &mboxes).await?;
@@ -304,6 +310,18 @@ impl Store {
             rows.push((term_key(&term), r.try_get::<i64, _>("statement_seq")?, r.try_get::<i64, _>("stored")?));
         }
         insert_postings(&mut tx, self.backend, &rows, Repeats::Skipped).await?;
+        for (key, seq, _) in rows {
+            keys_of.entry(seq).or_default().insert(key);
+        }
+        for (seq, keys) in keys_of {
+            sqlx::query(
+                "UPDATE xapi_statement_ids SET term_keys = $1 WHERE id = (SELECT s.id FROM xapi_statements s WHERE s.seq = $2)",
+            )
+            .bind(keys.into_iter().collect::<Vec<_>>().concat())
+            .bind(seq)
+            .execute(&mut *tx)
+            .await?;
+        }
         // Which statements use which attachment, read once from the bodies stored before.
         let with_attachments = sqlx::query("SELECT seq, body FROM xapi_statements WHERE body LIKE '%\"sha2\":\"%'")
             .fetch_all(&mut *tx)
@@ -564,21 +582,22 @@ impl Store {
                 seq_of.get(&s.id.to_string()).copied().ok_or_else(|| StoreError::Corrupt("statement seq".to_owned()))
             })
             .collect::<Result<Vec<i64>>>()?;
-        // Ids are unique across partitions here; a statement is found by id through this table.
-        for chunk in statements.chunks(500).zip(seqs.chunks(500)) {
-            let sql =
-                format!("INSERT INTO xapi_statement_ids (id, stored, seq) VALUES {}", backend.values(chunk.0.len(), 3));
+        let keys = Self::term_keys_of(tx, statements).await?;
+        // Ids are unique across partitions here; a statement is found by id through this table,
+        // which also keeps its term keys.
+        for ((chunk, seqs), keys) in statements.chunks(500).zip(seqs.chunks(500)).zip(keys.chunks(500)) {
+            let sql = format!(
+                "INSERT INTO xapi_statement_ids (id, stored, seq, term_keys) VALUES {}",
+                backend.values(chunk.len(), 4)
+            );
             let mut q = sqlx::query(&sql);
-            for (s, seq) in chunk.0.iter().zip(chunk.1) {
-                q = q.bind(s.id.to_string()).bind(millis(s.stored)).bind(*seq);
+            for ((s, seq), keys) in chunk.iter().zip(seqs).zip(keys) {
+                q = q.bind(s.id.to_string()).bind(millis(s.stored)).bind(*seq).bind(keys.concat());
             }
             q.execute(&mut **tx).await.map_err(|e| StoreError::conflict_as(e, "statement id"))?;
         }
         let mut rows: Vec<(Vec<u8>, i64, i64)> = Vec::with_capacity(statements.len() * 8);
-        for (s, seq) in statements.iter().zip(&seqs) {
-            let mut keys: Vec<Vec<u8>> = s.terms.iter().map(|t| term_key(t)).collect();
-            keys.sort_unstable();
-            keys.dedup();
+        for ((s, seq), keys) in statements.iter().zip(&seqs).zip(keys) {
             rows.extend(keys.into_iter().map(|k| (k, *seq, millis(s.stored))));
         }
         // The sequence numbers are new, so no row can be there already.
@@ -586,24 +605,67 @@ impl Store {
         Ok(seqs)
     }
 
-    /// What a statement changes beyond its own rows: the attachments it uses, the terms it takes
-    /// from the statement it targets, the statement it voids, and its place in a learning record.
+    /// The term keys each statement is indexed under, sorted and without repeats: its own terms'
+    /// and, when its object is a StatementRef, every key of its target (earlier in the batch or
+    /// stored before), so that the filter rules for StatementRefs (Communication 2.1.3.s3) hold
+    /// recursively, since a target carries its own target's keys already.
+    async fn term_keys_of(tx: &mut Transaction<'_, Any>, statements: &[NewStatement]) -> Result<Vec<Vec<Vec<u8>>>> {
+        let own: Vec<Vec<Vec<u8>>> = statements.iter().map(|s| s.terms.iter().map(|t| term_key(t)).collect()).collect();
+        let in_batch: std::collections::HashMap<Uuid, usize> =
+            statements.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+        let mut outside: Vec<String> = statements
+            .iter()
+            .filter_map(|s| s.targets)
+            .filter(|t| !in_batch.contains_key(t))
+            .map(|t| t.to_string())
+            .collect();
+        outside.sort_unstable();
+        outside.dedup();
+        let mut stored: std::collections::HashMap<String, Vec<u8>> = std::collections::HashMap::new();
+        for chunk in outside.chunks(100) {
+            let sql = lookups("id, term_keys", "xapi_statement_ids", "id", chunk.len());
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(id.clone());
+            }
+            for row in q.fetch_all(&mut **tx).await? {
+                if let Some(keys) = row.try_get::<Option<Vec<u8>>, _>("term_keys")? {
+                    stored.insert(row.try_get("id")?, keys);
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(statements.len());
+        for (i, s) in statements.iter().enumerate() {
+            let mut keys = own[i].clone();
+            let mut seen = std::collections::HashSet::from([i]);
+            let mut target = s.targets;
+            while let Some(t) = target {
+                match in_batch.get(&t) {
+                    Some(&j) if seen.insert(j) => {
+                        keys.extend(own[j].iter().cloned());
+                        target = statements[j].targets;
+                    }
+                    Some(_) => break,
+                    None => {
+                        if let Some(k) = stored.get(&t.to_string()) {
+                            keys.extend(k.chunks(TERM_KEY_LEN).map(<[u8]>::to_vec));
+                        }
+                        break;
+                    }
+                }
+            }
+            keys.sort_unstable();
+            keys.dedup();
+            out.push(keys);
+        }
+        Ok(out)
+    }
+
+    /// What a statement changes beyond its own rows: the attachments it uses, the statement it
+    /// voids, and its place in a learning record.
     async fn statement_links(tx: &mut Transaction<'_, Any>, s: &NewStatement, seq: i64) -> Result<()> {
         for sha2 in &s.attachment_hashes {
             insert_attachment_use(tx, sha2, seq).await?;
-        }
-        if let Some(target) = s.targets {
-            // The targeted statement's terms are this one's too (applied recursively, since the
-            // target already carries its own target's).
-            sqlx::query(
-                "INSERT INTO xapi_postings (term_key, statement_seq, stored) SELECT i.term_key, $1, $3 FROM xapi_postings i \
-                 JOIN xapi_statement_ids t ON t.seq = i.statement_seq WHERE t.id = $2 ON CONFLICT DO NOTHING",
-            )
-            .bind(seq)
-            .bind(target.to_string())
-            .bind(millis(s.stored))
-            .execute(&mut **tx)
-            .await?;
         }
         if let Some(target) = s.voids {
             sqlx::query(
@@ -999,8 +1061,30 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             sqlx::query("DELETE FROM xapi_pending WHERE statement_id = $1").bind(id.clone()).execute(&mut *tx).await?;
+            let keys: Option<Vec<u8>> = sqlx::query_scalar("SELECT term_keys FROM xapi_statement_ids WHERE id = $1")
+                .bind(id.clone())
+                .fetch_optional(&mut *tx)
+                .await?
+                .flatten();
             sqlx::query("DELETE FROM xapi_statement_ids WHERE id = $1").bind(id).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM xapi_postings WHERE statement_seq = $1").bind(*seq).execute(&mut *tx).await?;
+            match keys {
+                Some(keys) => {
+                    for key in keys.chunks(TERM_KEY_LEN) {
+                        sqlx::query("DELETE FROM xapi_postings WHERE term_key = $1 AND statement_seq = $2")
+                            .bind(key.to_vec())
+                            .bind(*seq)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                // Every statement has its keys since migration 10; without them, the slow way.
+                None => {
+                    sqlx::query("DELETE FROM xapi_postings WHERE statement_seq = $1")
+                        .bind(*seq)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
             sqlx::query("DELETE FROM xapi_statements WHERE seq = $1").bind(*seq).execute(&mut *tx).await?;
         }
         hashes.sort_unstable();
@@ -1230,5 +1314,8 @@ pub fn agent_verb_term(agent_key: &str, verb: &str) -> String {
 /// collision between two of a store's terms as unlikely as one between two random UUIDs.
 pub(crate) fn term_key(term: &str) -> Vec<u8> {
     use sha2::Digest;
-    sha2::Sha256::digest(term.as_bytes())[..16].to_vec()
+    sha2::Sha256::digest(term.as_bytes())[..TERM_KEY_LEN].to_vec()
 }
+
+/// The length of a term key, in bytes; a statement's keys are kept one after another.
+const TERM_KEY_LEN: usize = 16;

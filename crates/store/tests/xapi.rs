@@ -149,6 +149,60 @@ backend_test!(index_rows_from_before_migration_8_are_moved_to_postings_on_start,
     let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM xapi_index").fetch_one(&pool).await.unwrap();
     assert_eq!(left, 0);
+    // The erasures found the moved index rows by the keys kept beside each statement's id.
+    let postings: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM xapi_postings").fetch_one(&pool).await.unwrap();
+    assert_eq!(postings, 0, "no index row of an erased statement is left");
+    pool.close().await;
+});
+
+backend_test!(a_statement_ref_carries_its_targets_terms_and_an_erasure_takes_every_index_row, |db| {
+    let store = &db.store;
+    let org = OrganisationId::from_uuid(Uuid::from_u128(9));
+    let ids = |page: goldthread_store::xapi::StatementPage| page.statements.iter().map(|s| s.id).collect::<Vec<_>>();
+    let gone = "a:mbox:mailto:gone@example.org";
+    let (a, b, c, d) = (Uuid::from_u128(81), Uuid::from_u128(82), Uuid::from_u128(83), Uuid::from_u128(84));
+    let mut first = statement(a, "2026-11-04T09:00:00Z", "completed");
+    first.terms = vec![gone.to_owned(), "v:completed".to_owned()];
+    first.organisation = Some(org);
+    store.insert_statements(&[first], &[]).await.unwrap();
+    // b targets a, stored before; c, later in the same batch, targets b; d targets c, which comes
+    // after it in the batch. Each carries the terms of the whole chain.
+    let mut later = Vec::new();
+    for (id, target, secs) in [(d, c, 1), (b, a, 2), (c, b, 3)] {
+        let mut s = statement(id, &format!("2026-11-04T10:00:0{secs}Z"), "experienced");
+        s.terms = vec!["a:mbox:mailto:kept@example.org".to_owned(), format!("v:experienced-{secs}")];
+        s.targets = Some(target);
+        s.organisation = Some(org);
+        later.push(s);
+    }
+    store.insert_statements(&later, &[]).await.unwrap();
+    assert_eq!(ids(store.query_statements(&query(org, vec![vec![gone]])).await.unwrap()), [a, d, b, c]);
+    assert_eq!(ids(store.query_statements(&query(org, vec![vec!["v:experienced-2"]])).await.unwrap()), [d, b, c]);
+    assert_eq!(ids(store.query_statements(&query(org, vec![vec!["v:experienced-1"]])).await.unwrap()), [d]);
+    // A StatementRef to itself, or a loop within a batch, ends.
+    let (e, f) = (Uuid::from_u128(85), Uuid::from_u128(86));
+    let mut looping = Vec::new();
+    for (id, target) in [(e, f), (f, e)] {
+        let mut s = statement(id, "2026-11-04T11:00:00Z", "looped");
+        s.targets = Some(target);
+        s.organisation = Some(org);
+        looping.push(s);
+    }
+    store.insert_statements(&looping, &[]).await.unwrap();
+    assert_eq!(ids(store.query_statements(&query(org, vec![vec!["v:looped"]])).await.unwrap()), [e, f]);
+
+    // Erasing the agent of a takes a and every statement that carries its terms, with all their
+    // index rows; the looping pair stays, with theirs.
+    let (erased, _) =
+        store.erase_agent(&["mbox:mailto:gone@example.org".to_owned()], None, Timestamp::now()).await.unwrap();
+    assert_eq!(erased, 4);
+    assert!(ids(store.query_statements(&query(org, vec![vec!["a:mbox:mailto:kept@example.org"]])).await.unwrap())
+        .iter()
+        .all(|id| [e, f].contains(id)));
+    let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    let postings: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM xapi_postings").fetch_one(&pool).await.unwrap();
+    // e and f: each has its two terms (jo's mbox and the verb), the same two.
+    assert_eq!(postings, 4, "only the looping pair's index rows are left");
     pool.close().await;
 });
 
