@@ -186,6 +186,31 @@ fn lookups(columns: &str, from: &str, key: &str, n: usize) -> String {
     (1..=n).map(|i| format!("SELECT {columns} FROM {from} WHERE {key} = ${i}")).collect::<Vec<_>>().join(" UNION ALL ")
 }
 
+/// Runs [`lookups`] for every value, a hundred at a time. Each hundred's list is padded with
+/// empty strings (which no key of these tables is) to the next of a few sizes (1, 2, 4 ... 64,
+/// 100): a connection then prepares a handful of statements, and PostgreSQL settles on their
+/// generic plans after five uses instead of planning a new statement of some hundred branches for
+/// nearly every batch.
+async fn fetch_lookups(
+    conn: &mut sqlx::AnyConnection,
+    columns: &str,
+    from: &str,
+    key: &str,
+    values: &[&str],
+) -> Result<Vec<sqlx::any::AnyRow>> {
+    let mut out = Vec::with_capacity(values.len());
+    for chunk in values.chunks(100) {
+        let size = chunk.len().next_power_of_two().min(100);
+        let sql = lookups(columns, from, key, size);
+        let mut q = sqlx::query(&sql);
+        for value in chunk.iter().copied().chain(std::iter::repeat("")).take(size) {
+            q = q.bind(value.to_owned());
+        }
+        out.extend(q.fetch_all(&mut *conn).await?);
+    }
+    Ok(out)
+}
+
 fn uuid_of(row: &sqlx::any::AnyRow, col: &str) -> Result<Uuid> {
     let s: String = row.try_get(col)?;
     Uuid::parse_str(&s).map_err(|_| StoreError::Corrupt(format!("{col} is not a UUID")))
@@ -455,19 +480,12 @@ impl Store {
         key: &str,
         values: &[String],
     ) -> Result<Vec<sqlx::any::AnyRow>> {
-        let mut out = Vec::with_capacity(values.len());
         if values.is_empty() {
-            return Ok(out);
+            return Ok(Vec::new());
         }
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
         let mut tx = self.pool().begin_with(self.backend.begin_kept_plans()).await?;
-        for chunk in values.chunks(100) {
-            let sql = lookups(columns, from, key, chunk.len());
-            let mut q = sqlx::query(&sql);
-            for value in chunk {
-                q = q.bind(value.clone());
-            }
-            out.extend(q.fetch_all(&mut *tx).await?);
-        }
+        let out = fetch_lookups(&mut tx, columns, from, key, &values).await?;
         tx.commit().await?;
         Ok(out)
     }
@@ -622,16 +640,10 @@ impl Store {
         outside.sort_unstable();
         outside.dedup();
         let mut stored: std::collections::HashMap<String, Vec<u8>> = std::collections::HashMap::new();
-        for chunk in outside.chunks(100) {
-            let sql = lookups("id, term_keys", "xapi_statement_ids", "id", chunk.len());
-            let mut q = sqlx::query(&sql);
-            for id in chunk {
-                q = q.bind(id.clone());
-            }
-            for row in q.fetch_all(&mut **tx).await? {
-                if let Some(keys) = row.try_get::<Option<Vec<u8>>, _>("term_keys")? {
-                    stored.insert(row.try_get("id")?, keys);
-                }
+        let outside: Vec<&str> = outside.iter().map(String::as_str).collect();
+        for row in fetch_lookups(tx, "id, term_keys", "xapi_statement_ids", "id", &outside).await? {
+            if let Some(keys) = row.try_get::<Option<Vec<u8>>, _>("term_keys")? {
+                stored.insert(row.try_get("id")?, keys);
             }
         }
         let mut out = Vec::with_capacity(statements.len());
@@ -723,15 +735,8 @@ impl Store {
         }
         let ids: Vec<&str> = sent.keys().copied().collect();
         let mut stored: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-        for chunk in ids.chunks(100) {
-            let sql = lookups("id, definition", "xapi_activities", "id", chunk.len());
-            let mut q = sqlx::query(&sql);
-            for id in chunk {
-                q = q.bind((*id).to_owned());
-            }
-            for row in q.fetch_all(&mut **tx).await? {
-                stored.insert(row.try_get("id")?, row.try_get("definition")?);
-            }
+        for row in fetch_lookups(tx, "id, definition", "xapi_activities", "id", &ids).await? {
+            stored.insert(row.try_get("id")?, row.try_get("definition")?);
         }
         let mut changed: Vec<(&str, String)> = Vec::new();
         for (id, definitions) in &sent {

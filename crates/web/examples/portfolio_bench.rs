@@ -20,6 +20,10 @@ use jiff::Timestamp;
 use store::learning::EntryFields;
 use store::people::OrganisationFields;
 
+/// The allocator the goldthread binary serves with (see the workspace's Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const WORDS: &[&str] = &[
     "the",
     "team",

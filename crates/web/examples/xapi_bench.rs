@@ -37,6 +37,10 @@ use store::people::OrganisationFields;
 use store::testing::TestDb;
 use store::Backend;
 
+/// The allocator the goldthread binary serves with (see the workspace's Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SEED: u64 = 20_260_525;
 const BATCH: usize = 100;
 /// Statements generated (untimed) and then written (timed) at a time.
