@@ -201,6 +201,16 @@ async fn serve(store: Store, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot listen on {} (--bind / GOLDTHREAD_BIND)", args.bind))?;
     let config = web_config(args);
     tracing::info!(address = %listener.local_addr()?, backend = store.backend().name(), "goldthread is listening");
+    // Entries recorded before the LRS existed, or whose statement could not be written at the
+    // time, get their statements while the server starts answering.
+    let (backfill_store, base_url) = (store.clone(), config.base_url.clone());
+    tokio::spawn(async move {
+        match web::backfill_entry_statements(&backfill_store, &base_url).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(statements = n, "learning-record entries without a statement were given one"),
+            Err(e) => tracing::error!(error = %e, "learning-record entries' statements could not be written"),
+        }
+    });
     web::serve(listener, store, config, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }
@@ -249,6 +259,9 @@ async fn run_demo(database: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     let started = std::time::Instant::now();
     let summary = demo::generate(&store, args.people, args.seed, std::io::stderr().is_terminal()).await?;
+    // One record: the generated entries are statements in the LRS too.
+    let statements = web::backfill_entry_statements(&store, &web_config(&args.serve).base_url).await?;
+    eprintln!("demo: {statements} learning-record entries recorded as xAPI statements");
     let elapsed = started.elapsed();
     println!(
         "Generated {} organisations and {} people in {:.1} s (seed {}).",

@@ -937,6 +937,25 @@ impl Store {
             .collect()
     }
 
+    /// Up to `limit` entries, in id order after `after`, that are shown (not hidden) but that no
+    /// current statement mirrors: entries recorded before the LRS existed, loaded in bulk (the
+    /// demo), or whose statement could not be written at the time.
+    pub async fn entries_without_statement(
+        &self,
+        after: Option<EntryId>,
+        limit: u32,
+    ) -> Result<Vec<crate::learning::Entry>> {
+        use crate::learning::{decode_entry, ENTRY_COLUMNS, ENTRY_FROM};
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM} WHERE e.hidden = 0 AND e.id > $1 AND NOT EXISTS \
+             (SELECT 1 FROM xapi_statements s WHERE s.entry_id = e.id AND s.voided = 0 AND s.voids IS NULL) \
+             ORDER BY e.id LIMIT {limit}"
+        );
+        let rows =
+            sqlx::query(&sql).bind(after.map(|e| e.to_string()).unwrap_or_default()).fetch_all(self.pool()).await?;
+        rows.iter().map(decode_entry).collect()
+    }
+
     /// The statement that currently mirrors a learning-record entry (not voided), if any.
     pub async fn entry_statement(&self, entry: EntryId) -> Result<Option<Uuid>> {
         let id: Option<String> = sqlx::query_scalar(

@@ -25,6 +25,7 @@ use store::Store;
 
 pub use auth::{hash_password, issue_api_token, new_password};
 pub use state::AppState;
+pub use xapi::record::backfill_entry_statements;
 pub use xapi::{erase_agent, issue_lrs_credentials, Erased};
 
 /// Settings for the web server. Each comes from a flag or a `GOLDTHREAD_*` variable in the binary.

@@ -462,3 +462,66 @@ app_test!(an_erasure_finds_an_agent_under_its_mbox_and_under_its_mbox_sha1sum, |
     assert!(!text.contains("one@elsewhere") && !text.contains("two@elsewhere"), "{text}");
     assert!(!text.contains(&sha1_of("one@elsewhere.example")) && !text.contains(&sha1_of("two@elsewhere.example")));
 });
+
+app_test!(entries_loaded_without_statements_are_given_them_once, |app| {
+    use domain::ids::EntryId;
+    use domain::learning::{Activity, LearningKind, Reflection, TimeSpent, Title};
+    use store::learning::EntryFields;
+
+    let org = app.organisation("RX1", "trust.example").await;
+    let me = app.user("jo@trust.example", Some(org), None, &[]).await;
+    let token = app.token(me).await;
+    // Entries loaded straight into the store (as the demo does, or as they were before the LRS):
+    // no statement mirrors them.
+    let rows: Vec<_> = (0..1_203)
+        .map(|n: i64| {
+            let fields = EntryFields {
+                title: Title::parse(&format!("Ward round {n}")).unwrap(),
+                activity: Activity::ALL[1],
+                kind: LearningKind::ALL[usize::try_from(n % 3).unwrap()],
+                occurred_on: jiff::civil::Date::constant(2026, 3, 1),
+                time: TimeSpent::minutes(30 + n % 60).unwrap(),
+                reflection: Reflection::new(&format!("What round {n} taught me"), "").unwrap(),
+                behaviours: vec!["compassion".to_owned()],
+                resource: None,
+            };
+            (EntryId::from_uuid(uuid::Uuid::new_v4()), me, fields, None)
+        })
+        .collect();
+    app.store.load_entries(&rows, jiff::Timestamp::now()).await.unwrap();
+    let hidden = rows[0].0;
+    app.store.set_entry_hidden(hidden, me, true, jiff::Timestamp::now()).await.unwrap();
+    // Every statement about jo, page after page (a page holds at most 500).
+    let all = |token: String| async move {
+        let mut out: Vec<Value> = Vec::new();
+        let mut query = format!("?agent={}", urlencode(&agent("jo@trust.example")));
+        loop {
+            let (status, body) = lrs_get(app, &Auth::Bearer(token.clone()), &query).await;
+            assert_eq!(status, 200);
+            out.extend(body["statements"].as_array().unwrap().iter().cloned());
+            match body["more"].as_str().filter(|m| !m.is_empty()) {
+                Some(more) => query = more.trim_start_matches("/xapi/statements").to_owned(),
+                None => return out,
+            }
+        }
+    };
+    assert!(all(token.clone()).await.is_empty());
+
+    // Every shown entry gets its statement (over more than one batch), the hidden one none.
+    let written = goldthread_web::backfill_entry_statements(&app.store, &app.base).await.unwrap();
+    assert_eq!(written, 1_202);
+    let statements = all(token.clone()).await;
+    assert_eq!(statements.len(), 1_202);
+    let objects: std::collections::BTreeSet<String> =
+        statements.iter().map(|s| s["object"]["id"].as_str().unwrap().to_owned()).collect();
+    assert!(!objects.contains(&format!("urn:goldthread:entry:{hidden}")));
+    assert!(objects.contains(&format!("urn:goldthread:entry:{}", rows[1].0)));
+    let one = &statements[0];
+    assert!(one["result"]["response"].as_str().unwrap().starts_with("What round"), "{one}");
+
+    // A second run has nothing to do, and an entry changed since is kept in step as before.
+    assert_eq!(goldthread_web::backfill_entry_statements(&app.store, &app.base).await.unwrap(), 0);
+    app.store.set_entry_hidden(hidden, me, false, jiff::Timestamp::now()).await.unwrap();
+    assert_eq!(goldthread_web::backfill_entry_statements(&app.store, &app.base).await.unwrap(), 1);
+    assert_eq!(all(token).await.len(), 1_203);
+});
