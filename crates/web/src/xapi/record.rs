@@ -4,6 +4,7 @@
 //! statement (recorded before the LRS, or loaded in bulk) are given one by
 //! [`backfill_entry_statements`].
 
+use std::collections::hash_map::Entry::Vacant;
 use std::collections::HashMap;
 
 use domain::ids::{EntryId, PersonId, ResourceId};
@@ -139,14 +140,14 @@ pub async fn backfill_entry_statements(store: &Store, base_url: &str) -> anyhow:
         let now = Timestamp::now();
         let mut batch = Vec::with_capacity(page.len());
         for e in &page {
-            if !people.contains_key(&e.person) {
-                people.insert(e.person, store.person(e.person).await?);
+            if let Vacant(slot) = people.entry(e.person) {
+                slot.insert(store.person(e.person).await?);
             }
             let Some(Some(p)) = people.get(&e.person) else { continue };
             let resource = match e.fields.resource {
                 Some(r) => {
-                    if !resources.contains_key(&r) {
-                        resources.insert(r, resource_activity(store, Some(r)).await?);
+                    if let Vacant(slot) = resources.entry(r) {
+                        slot.insert(resource_activity(store, Some(r)).await?);
                     }
                     resources.get(&r).cloned().flatten()
                 }
