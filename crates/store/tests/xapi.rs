@@ -258,3 +258,48 @@ backend_test!(a_walk_of_index_rows_has_the_time_stored_without_reading_the_table
         }
     }
 });
+
+backend_test!(migration_10_gathers_the_term_keys_of_statements_stored_before_it, |db| {
+    let store = &db.store;
+    let org = OrganisationId::from_uuid(Uuid::from_u128(9));
+    let (old, other) = (Uuid::from_u128(91), Uuid::from_u128(92));
+    let mut first = statement(old, "2026-11-05T09:00:00Z", "completed");
+    first.terms = vec!["a:mbox:mailto:gone@example.org".to_owned(), "v:completed".to_owned(), "r:reg-1".to_owned()];
+    let mut second = statement(other, "2026-11-05T09:00:01Z", "completed");
+    for s in [&mut first, &mut second] {
+        s.organisation = Some(org);
+    }
+    store.insert_statements(&[first, second], &[]).await.unwrap();
+    // The store as migration 9 left it: no keys beside the ids, and the index by statement.
+    let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    for sql in [
+        "ALTER TABLE xapi_statement_ids DROP COLUMN term_keys",
+        "CREATE INDEX xapi_postings_statement ON xapi_postings(statement_seq)",
+        "DELETE FROM schema_migrations WHERE version = 10",
+    ] {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+
+    store.migrate().await.unwrap();
+    let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    let lengths: Vec<i64> = sqlx::query_scalar("SELECT length(term_keys) FROM xapi_statement_ids ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(lengths, [3 * 16, 2 * 16], "each statement's keys, sixteen bytes each");
+    // A StatementRef to the old statement takes its keys; an erasure of its agent takes both, with
+    // every index row of theirs.
+    let mut pointing = statement(Uuid::from_u128(93), "2026-11-05T10:00:00Z", "experienced");
+    pointing.targets = Some(old);
+    pointing.organisation = Some(org);
+    store.insert_statements(&[pointing], &[]).await.unwrap();
+    let found = store.query_statements(&query(org, vec![vec!["r:reg-1"]])).await.unwrap();
+    assert_eq!(found.statements.len(), 2);
+    let (erased, _) =
+        store.erase_agent(&["mbox:mailto:gone@example.org".to_owned()], None, Timestamp::now()).await.unwrap();
+    assert_eq!(erased, 2);
+    let postings: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM xapi_postings").fetch_one(&pool).await.unwrap();
+    assert_eq!(postings, 2, "only the other statement's two index rows are left");
+    pool.close().await;
+});
