@@ -135,29 +135,31 @@ const FORM_HEADERS: &[&str] = &[
 
 /// Runs before routing for every request: for `/xapi` ones, turns an alternate-syntax request (a
 /// POST with `method` in the query and the rest in a form body) into the request it stands for,
-/// and puts the version header on whatever answer comes back.
+/// and puts the version and Consistent-Through headers on whatever answer comes back.
 pub async fn before_routing(limit: usize, request: Request, next: Next) -> Response {
     if !request.uri().path().starts_with("/xapi/") {
         return next.run(request).await;
     }
     let request = match alternate_syntax(limit, request).await {
         Ok(r) => r,
-        Err(e) => return with_version(e.into_response()),
+        Err(e) => return with_version(with_consistent_through(e.into_response())),
     };
-    with_version(next.run(request).await)
+    with_version(with_consistent_through(next.run(request).await))
 }
 
-/// Checks the version header on every resource but About, and answers statement requests with
-/// X-Experience-API-Consistent-Through (Communication 2.1.3.s2.b5: on all of them).
-async fn version_checks(request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_owned();
-    let mut response = check_version(request, next).await;
-    if path.ends_with("/statements") {
-        if let Ok(v) = HeaderValue::from_str(&domain::xapi::format_timestamp(jiff::Timestamp::now())) {
-            response.headers_mut().entry("x-experience-api-consistent-through").or_insert(v);
-        }
+/// X-Experience-API-Consistent-Through on every answer (Communication 2.1.3.s2.b5 asks it of
+/// all statement requests; a client polling for consistency may ask anywhere under /xapi/). A
+/// statements query sets its own, from the statements it saw; any other answer says now.
+fn with_consistent_through(mut response: Response) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&domain::xapi::format_timestamp(jiff::Timestamp::now())) {
+        response.headers_mut().entry("x-experience-api-consistent-through").or_insert(v);
     }
-    with_version(response)
+    response
+}
+
+/// Checks the version header on every resource but About.
+async fn version_checks(request: Request, next: Next) -> Response {
+    with_version(check_version(request, next).await)
 }
 
 async fn check_version(request: Request, next: Next) -> Response {

@@ -500,6 +500,9 @@ app_test!(every_statement_resource_response_carries_consistent_through, |app| {
         ("GET without version 400", Lrs::send(no_version).await),
         ("POST broken JSON 400", Lrs::send(broken).await),
         ("PUT conflict 409", lrs.put_json(&format!("/xapi/statements?statementId={id}"), &conflict).await),
+        // Any answer under /xapi/ carries it, so that a client polling for consistency never goes
+        // without (the conformance suite polls a misspelt statements path, and expects it).
+        ("GET unknown resource 404", lrs.get("/xapi/statementslimit=1").await),
     ];
     let missing: Vec<&str> = cases
         .iter()
