@@ -624,7 +624,7 @@ impl Store {
     }
 
     /// The term keys each statement is indexed under, sorted and without repeats: its own terms'
-    /// and, when its object is a StatementRef, every key of its target (earlier in the batch or
+    /// and, when its object is a StatementRef, every key of its target (anywhere in the batch, or
     /// stored before), so that the filter rules for StatementRefs (Communication 2.1.3.s3) hold
     /// recursively, since a target carries its own target's keys already.
     async fn term_keys_of(tx: &mut Transaction<'_, Any>, statements: &[NewStatement]) -> Result<Vec<Vec<Vec<u8>>>> {

@@ -537,19 +537,22 @@ async fn render(
     if format == Format::Exact {
         return Ok(stored.iter().map(|s| s.body.clone()).collect());
     }
-    let statements: Vec<Statement> = stored
+    // A statement stored under an earlier, looser reading of a rule may not pass today's
+    // validation: it is returned as it was stored rather than failing the whole page.
+    let statements: Vec<Option<Statement>> = stored
         .iter()
         .map(|s| {
-            serde_json::from_str::<Value>(&s.body)
-                .ok()
-                .and_then(|v| validate_statement(&v).ok())
-                .ok_or_else(|| XapiError::from(store::StoreError::Corrupt(format!("statement {}", s.id))))
+            let parsed = serde_json::from_str::<Value>(&s.body).ok().and_then(|v| validate_statement(&v).ok());
+            if parsed.is_none() {
+                tracing::warn!(statement = %s.id, "a stored statement no longer passes validation: returned as stored");
+            }
+            parsed
         })
-        .collect::<XapiResult<_>>()?;
+        .collect();
     let mut definitions: HashMap<String, Value> = HashMap::new();
     if format == Format::Canonical {
         let mut ids: Vec<String> =
-            statements.iter().flat_map(|s| s.activity_ids(true)).map(|a| a.as_str().to_owned()).collect();
+            statements.iter().flatten().flat_map(|s| s.activity_ids(true)).map(|a| a.as_str().to_owned()).collect();
         ids.sort();
         ids.dedup();
         for (id, d) in state.store.activity_definitions(&ids).await? {
@@ -559,7 +562,14 @@ async fn render(
         }
     }
     let lookup = |id: &str| definitions.get(id).cloned();
-    Ok(statements.iter().map(|s| format_statement(s, format, languages, &lookup).to_string()).collect())
+    Ok(stored
+        .iter()
+        .zip(&statements)
+        .map(|(s, parsed)| match parsed {
+            Some(statement) => format_statement(statement, format, languages, &lookup).to_string(),
+            None => s.body.clone(),
+        })
+        .collect())
 }
 
 /// The response: JSON, or multipart/mixed with the attachments when they were asked for.

@@ -459,3 +459,39 @@ app_test!(every_filter_at_once_finds_the_statement, |app| {
         q(&[("activity", "http://e.org/parent"), ("related_activities", "true"), ("registration", &registration)]);
     assert_eq!(lrs.ids(&by_parent).await.len(), 1);
 });
+
+app_test!(a_statement_stored_under_a_looser_rule_is_still_returned, |app| {
+    // Stored before a rule was tightened (an empty activity definition is refused now): every
+    // format still returns it, as stored, rather than failing the page.
+    let org = app.organisation("OLD", "old.example.org").await;
+    let lrs = Lrs::of(app, org, true, true).await;
+    let id = uuid::Uuid::new_v4();
+    let verb = "http://example.org/verbs/kept";
+    let body = json!({"id": id, "actor": {"mbox": "mailto:old@example.org"}, "verb": {"id": verb},
+        "object": {"id": "http://example.org/a", "definition": {}}, "stored": "2026-01-01T00:00:00.000Z",
+        "timestamp": "2026-01-01T00:00:00.000Z", "version": "1.0.0",
+        "authority": {"mbox": "mailto:lrs@example.org"}});
+    let old = store::xapi::NewStatement {
+        id,
+        stored: "2026-01-01T00:00:00Z".parse().unwrap(),
+        body: body.to_string(),
+        terms: vec![format!("v:{verb}")],
+        mboxes: Vec::new(),
+        attachment_hashes: Vec::new(),
+        voids: None,
+        targets: None,
+        person: None,
+        organisation: Some(org),
+        definitions: Vec::new(),
+        entry: None,
+        pending: None,
+    };
+    app.store.insert_statements(&[old], &[]).await.unwrap();
+    for format in ["exact", "ids", "canonical"] {
+        let r = lrs.get(&format!("/xapi/statements?{}", q(&[("verb", verb), ("format", format)]))).await;
+        r.expect(200);
+        let statements = r.json()["statements"].as_array().unwrap().clone();
+        assert_eq!(statements.len(), 1, "{format}");
+        assert_eq!(statements[0]["id"], json!(id.to_string()), "{format}");
+    }
+});
