@@ -64,8 +64,8 @@ pub struct NewStatement {
     pub targets: Option<Uuid>,
     pub person: Option<PersonId>,
     pub organisation: Option<OrganisationId>,
-    /// Activity definitions the statement carries (id, definition JSON).
-    pub definitions: Vec<(String, String)>,
+    /// Activity definitions the statement carries (id, definition).
+    pub definitions: Vec<(String, serde_json::Value)>,
     /// The learning-record entry this statement mirrors (goldthread's own statements).
     pub entry: Option<EntryId>,
     /// For another system's statement that belongs in the person's learning record.
@@ -724,7 +724,7 @@ impl Store {
         backend: crate::Backend,
         statements: &[NewStatement],
     ) -> Result<()> {
-        let mut sent: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+        let mut sent: std::collections::BTreeMap<&str, Vec<&serde_json::Value>> = std::collections::BTreeMap::new();
         for s in statements {
             for (id, definition) in &s.definitions {
                 sent.entry(id).or_default().push(definition);
@@ -740,19 +740,16 @@ impl Store {
         }
         let mut changed: Vec<(&str, String)> = Vec::new();
         for (id, definitions) in &sent {
-            let before = stored.get(*id);
-            let mut merged: Option<serde_json::Value> = before.and_then(|d| serde_json::from_str(d).ok());
-            for d in definitions {
-                let Ok(incoming) = serde_json::from_str::<serde_json::Value>(d) else { continue };
+            let before: Option<serde_json::Value> = stored.get(*id).and_then(|d| serde_json::from_str(d).ok());
+            let mut merged = before.clone();
+            for incoming in definitions {
                 merged = Some(match merged {
-                    Some(m) => domain::xapi::merge_definitions(&m, &incoming),
-                    None => incoming,
+                    Some(m) => domain::xapi::merge_definitions(&m, incoming),
+                    None => (*incoming).clone(),
                 });
             }
-            if let Some(text) = merged.map(|m| m.to_string()) {
-                if before != Some(&text) {
-                    changed.push((id, text));
-                }
+            if let Some(m) = merged.filter(|m| before.as_ref() != Some(m)) {
+                changed.push((id, m.to_string()));
             }
         }
         let changed: Vec<(&str, &str)> = changed.iter().map(|(id, d)| (*id, d.as_str())).collect();

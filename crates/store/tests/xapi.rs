@@ -212,11 +212,11 @@ backend_test!(activity_definitions_are_kept_latest_first_and_read_many_at_once, 
     let module = "https://example.org/course/1/module/2".to_owned();
     let mut first = statement(Uuid::from_u128(71), "2026-11-03T09:00:00Z", "completed");
     first.definitions = vec![
-        (course.clone(), r#"{"name":{"en-GB":"Leading teams"}}"#.to_owned()),
-        (module.clone(), r#"{"name":{"en-GB":"Module 2"}}"#.to_owned()),
+        (course.clone(), serde_json::json!({"name": {"en-GB": "Leading teams"}})),
+        (module.clone(), serde_json::json!({"name": {"en-GB": "Module 2"}})),
     ];
     let mut second = statement(Uuid::from_u128(72), "2026-11-03T09:00:01Z", "completed");
-    second.definitions = vec![(course.clone(), r#"{"name":{"en-GB":"Leading teams well"}}"#.to_owned())];
+    second.definitions = vec![(course.clone(), serde_json::json!({"name": {"en-GB": "Leading teams well"}}))];
     store.insert_statements(&[first], &[]).await.unwrap();
     store.insert_statements(&[second], &[]).await.unwrap();
     // More ids than one lookup takes, most of them unknown.

@@ -249,19 +249,19 @@ fn mboxes(s: &Statement) -> Vec<(String, String)> {
         .collect()
 }
 
-/// JSON as compact text, serialised straight into a string (`Value`'s `Display` writes the same
-/// text through a formatter adapter, which showed in ingest profiles).
+/// A statement as compact text, serialised straight into a string (`Value`'s `Display` writes the
+/// same text through a formatter adapter, which showed in ingest profiles).
 fn compact(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
-/// Activity definitions a statement carries, as JSON text by activity id.
-fn definitions(json: &Value) -> Vec<(String, String)> {
+/// Activity definitions a statement carries, by activity id.
+fn definitions(json: &Value) -> Vec<(String, Value)> {
     let mut out = Vec::new();
     let mut take = |a: &Value| {
         if let (Some(id), Some(d)) = (a.get("id").and_then(Value::as_str), a.get("definition")) {
             if a.get("objectType").and_then(Value::as_str).is_none_or(|t| t == "Activity") {
-                out.push((id.to_owned(), compact(d)));
+                out.push((id.to_owned(), d.clone()));
             }
         }
     };
