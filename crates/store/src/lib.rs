@@ -106,6 +106,8 @@ pub struct Store {
     catalogue: std::sync::Arc<catalogue::Catalogue>,
     /// Months whose xapi_statements partition is known to exist (PostgreSQL).
     partitions: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<i64>>>,
+    /// What the LRS has written before, so that a batch need not look it up again.
+    known: std::sync::Arc<xapi::Known>,
 }
 
 impl Store {
@@ -142,7 +144,15 @@ impl Store {
             }
             Backend::Postgres => (pool.clone(), None),
         };
-        Ok(Self { pool, writer, checkpointer, backend, catalogue: Default::default(), partitions: Default::default() })
+        Ok(Self {
+            pool,
+            writer,
+            checkpointer,
+            backend,
+            catalogue: Default::default(),
+            partitions: Default::default(),
+            known: Default::default(),
+        })
     }
 
     pub fn backend(&self) -> Backend {

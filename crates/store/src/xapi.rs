@@ -176,6 +176,60 @@ pub struct Document {
     pub updated: Timestamp,
 }
 
+/// What this server knows the LRS holds already, so that ingest need not look it up with every
+/// batch: the definition stored for each activity it has written or read, and the mbox pairs it
+/// has written. Filled only after a commit. Each is cleared when it grows past [`KNOWN_LIMIT`]
+/// entries, and the mbox pairs by an erasure, which deletes some. With several servers on one
+/// PostgreSQL database, another server's newer definition of an activity is not seen here until
+/// this server writes that activity again: the same outcome as the two writing at once (the
+/// later one's definition is kept, see `write_definitions`).
+#[derive(Debug, Default)]
+pub(crate) struct Known {
+    definitions: std::sync::Mutex<std::collections::HashMap<String, serde_json::Value>>,
+    mboxes: std::sync::Mutex<std::collections::HashSet<(String, String)>>,
+}
+
+/// The most entries [`Known`] keeps of each kind (a few tens of megabytes at most).
+const KNOWN_LIMIT: usize = 100_000;
+
+impl Known {
+    /// Removes from `sent` each activity whose known definition the batch leaves unchanged.
+    fn drop_unchanged_definitions(&self, sent: &mut std::collections::BTreeMap<&str, Vec<&serde_json::Value>>) {
+        let known = self.definitions.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        sent.retain(|id, incoming| {
+            let Some(stored) = known.get(*id) else { return true };
+            !incoming.iter().all(|d| *d == stored || domain::xapi::merge_definitions(stored, d) == *stored)
+        });
+    }
+
+    /// The pairs of `pairs` not known to be written.
+    fn new_mboxes<'a>(&self, pairs: std::collections::BTreeSet<(&'a str, &'a str)>) -> Vec<(&'a str, &'a str)> {
+        let known = self.mboxes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        pairs.into_iter().filter(|(h, m)| !known.contains(&((*h).to_owned(), (*m).to_owned()))).collect()
+    }
+
+    fn remember(&self, definitions: Vec<(String, serde_json::Value)>, mboxes: Vec<(String, String)>) {
+        if !definitions.is_empty() {
+            let mut known = self.definitions.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if known.len() + definitions.len() > KNOWN_LIMIT {
+                known.clear();
+            }
+            known.extend(definitions);
+        }
+        if !mboxes.is_empty() {
+            let mut known = self.mboxes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if known.len() + mboxes.len() > KNOWN_LIMIT {
+                known.clear();
+            }
+            known.extend(mboxes);
+        }
+    }
+
+    fn forget_mboxes(&self) {
+        self.mboxes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+}
+
 /// Rows by a unique key, for `n` values of it (`$1` to `$n`): one lookup per value, joined by
 /// UNION ALL. A planner without statistics (PostgreSQL before its first ANALYZE) takes
 /// `key IN (...)` with many values to match much of the table and scans it; an equality on a
@@ -559,9 +613,12 @@ impl Store {
         for (s, seq) in statements.iter().zip(seqs) {
             Self::statement_links(&mut tx, s, seq).await?;
         }
-        Self::write_definitions(&mut tx, self.backend, statements).await?;
-        Self::write_mboxes(&mut tx, self.backend, statements).await?;
+        let definitions = Self::write_definitions(&mut tx, self.backend, &self.known, statements).await?;
+        let mboxes = Self::write_mboxes(&mut tx, self.backend, &self.known, statements).await?;
         tx.commit().await?;
+        // Only what has been committed is known: a batch refused (a conflicting id, say) leaves
+        // the next one to write what it carried.
+        self.known.remember(definitions, mboxes);
         Ok(())
     }
 
@@ -719,25 +776,32 @@ impl Store {
     /// id order, so that concurrent batches lock them in the same order (no deadlock), and only
     /// when the definition changed. Two batches carrying different languages of one activity at
     /// the same moment may each write without the other's: the later one's definition is kept.
+    ///
+    /// An activity whose definition this server has written or read before, and which the batch
+    /// leaves as it was (the common case: a system sends the same definition with every
+    /// statement), is not looked up again. Returns the definitions to remember once committed.
     async fn write_definitions(
         tx: &mut Transaction<'_, Any>,
         backend: crate::Backend,
+        known: &Known,
         statements: &[NewStatement],
-    ) -> Result<()> {
+    ) -> Result<Vec<(String, serde_json::Value)>> {
         let mut sent: std::collections::BTreeMap<&str, Vec<&serde_json::Value>> = std::collections::BTreeMap::new();
         for s in statements {
             for (id, definition) in &s.definitions {
                 sent.entry(id).or_default().push(definition);
             }
         }
+        known.drop_unchanged_definitions(&mut sent);
         if sent.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let ids: Vec<&str> = sent.keys().copied().collect();
         let mut stored: std::collections::HashMap<String, String> = std::collections::HashMap::new();
         for row in fetch_lookups(tx, "id, definition", "xapi_activities", "id", &ids).await? {
             stored.insert(row.try_get("id")?, row.try_get("definition")?);
         }
+        let mut now_stored: Vec<(String, serde_json::Value)> = Vec::with_capacity(sent.len());
         let mut changed: Vec<(&str, String)> = Vec::new();
         for (id, definitions) in &sent {
             let before: Option<serde_json::Value> = stored.get(*id).and_then(|d| serde_json::from_str(d).ok());
@@ -748,8 +812,11 @@ impl Store {
                     None => (*incoming).clone(),
                 });
             }
-            if let Some(m) = merged.filter(|m| before.as_ref() != Some(m)) {
-                changed.push((id, m.to_string()));
+            if let Some(m) = merged {
+                if before.as_ref() != Some(&m) {
+                    changed.push((id, m.to_string()));
+                }
+                now_stored.push(((*id).to_owned(), m));
             }
         }
         let changed: Vec<(&str, &str)> = changed.iter().map(|(id, d)| (*id, d.as_str())).collect();
@@ -760,19 +827,23 @@ impl Store {
             "ON CONFLICT (id) DO UPDATE SET definition = excluded.definition",
             &changed,
         )
-        .await
+        .await?;
+        Ok(now_stored)
     }
 
-    /// Keeps, for each mbox a batch names, the key of its mbox_sha1sum (for erasure).
+    /// Keeps, for each mbox a batch names, the key of its mbox_sha1sum (for erasure), unless this
+    /// server has written that pair before. Returns the pairs to remember once committed.
     async fn write_mboxes(
         tx: &mut Transaction<'_, Any>,
         backend: crate::Backend,
+        known: &Known,
         statements: &[NewStatement],
-    ) -> Result<()> {
+    ) -> Result<Vec<(String, String)>> {
         let pairs: std::collections::BTreeSet<(&str, &str)> =
             statements.iter().flat_map(|s| s.mboxes.iter().map(|(h, m)| (h.as_str(), m.as_str()))).collect();
-        let pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
-        insert_mboxes(tx, backend, &pairs).await
+        let pairs: Vec<(&str, &str)> = known.new_mboxes(pairs);
+        insert_mboxes(tx, backend, &pairs).await?;
+        Ok(pairs.into_iter().map(|(h, m)| (h.to_owned(), m.to_owned())).collect())
     }
 
     fn scope_clause(scope: LrsScope, n: usize) -> String {
@@ -1035,6 +1106,9 @@ impl Store {
     /// those), their index rows and waiting entries, the attachments no other statement uses,
     /// and its documents. Leaves only a count of what went. Returns (statements, documents).
     pub async fn erase_agent(&self, keys: &[String], by: Option<PersonId>, now: Timestamp) -> Result<(u64, u64)> {
+        // The mbox pairs this server knows of are deleted below: forgotten before (so that no
+        // batch skips one while the erasure runs) and after (for any batch that did).
+        self.known.forget_mboxes();
         let mut tx = self.begin().await?;
         // An mbox_sha1sum also names every mbox whose sum it is that a statement has used.
         let mut keys: Vec<String> = keys.to_vec();
@@ -1137,6 +1211,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.known.forget_mboxes();
         Ok((statements, documents))
     }
 

@@ -303,3 +303,66 @@ backend_test!(migration_10_gathers_the_term_keys_of_statements_stored_before_it,
     assert_eq!(postings, 2, "only the other statement's two index rows are left");
     pool.close().await;
 });
+
+backend_test!(definitions_a_server_knows_are_written_only_once_committed_and_still_change, |db| {
+    let store = &db.store;
+    let course = "https://example.org/course/9".to_owned();
+    let english =
+        serde_json::json!({"name": {"en-GB": "Leading teams"}, "type": "http://adlnet.gov/expapi/activities/course"});
+    let with = |id: u128, at: &str, definition: &serde_json::Value| {
+        let mut s = statement(Uuid::from_u128(id), at, "completed");
+        s.definitions = vec![(course.clone(), definition.clone())];
+        s
+    };
+    let stored = || async {
+        store
+            .activity_definition(&course)
+            .await
+            .unwrap()
+            .map(|d| serde_json::from_str::<serde_json::Value>(&d).unwrap())
+    };
+    let first = statement(Uuid::from_u128(91), "2026-11-05T09:00:00Z", "completed");
+    store.insert_statements(std::slice::from_ref(&first), &[]).await.unwrap();
+    // A batch refused as a whole (one of its ids is stored already) leaves no definition behind;
+    // the next batch that carries it writes it.
+    let refused = store.insert_statements(&[with(92, "2026-11-05T09:00:01Z", &english), first], &[]).await;
+    assert!(matches!(refused, Err(StoreError::Conflict(_))), "{refused:?}");
+    assert_eq!(stored().await, None);
+    store.insert_statements(&[with(93, "2026-11-05T09:00:02Z", &english)], &[]).await.unwrap();
+    assert_eq!(stored().await, Some(english.clone()), "written by the next batch that carries it");
+    // Sent again as it is: nothing changes.
+    store.insert_statements(&[with(94, "2026-11-05T09:00:03Z", &english)], &[]).await.unwrap();
+    assert_eq!(stored().await, Some(english.clone()));
+    // A new language is added to what is stored; another type replaces it, and the first
+    // definition sent again (the type it had) replaces that in turn.
+    let french = serde_json::json!({"name": {"fr-FR": "Diriger des équipes"}});
+    store.insert_statements(&[with(95, "2026-11-05T09:00:04Z", &french)], &[]).await.unwrap();
+    let both = serde_json::json!({"name": {"en-GB": "Leading teams", "fr-FR": "Diriger des équipes"}, "type": "http://adlnet.gov/expapi/activities/course"});
+    assert_eq!(stored().await, Some(both));
+    let module = serde_json::json!({"type": "http://adlnet.gov/expapi/activities/module"});
+    store.insert_statements(&[with(96, "2026-11-05T09:00:05Z", &module)], &[]).await.unwrap();
+    assert_eq!(stored().await.unwrap()["type"], "http://adlnet.gov/expapi/activities/module");
+    store.insert_statements(&[with(97, "2026-11-05T09:00:06Z", &english)], &[]).await.unwrap();
+    let now = stored().await.unwrap();
+    assert_eq!(now["type"], "http://adlnet.gov/expapi/activities/course", "the later definition is kept: {now}");
+    assert_eq!(now["name"]["fr-FR"], "Diriger des équipes", "and the languages gathered before");
+});
+
+backend_test!(an_mbox_named_again_after_its_erasure_is_found_again_by_its_sha1sum, |db| {
+    let store = &db.store;
+    let mbox = domain::xapi::Mbox::parse("mailto:twice@example.org").unwrap();
+    let sum = format!("mbox_sha1sum:{}", domain::xapi::MboxSha1Sum::of(&mbox).as_str());
+    let naming = |id: u128, at: &str| {
+        let mut s = statement(Uuid::from_u128(id), at, "completed");
+        s.terms = vec!["a:mbox:mailto:twice@example.org".to_owned()];
+        s.mboxes = vec![(sum.clone(), "mbox:mailto:twice@example.org".to_owned())];
+        s
+    };
+    for (round, id) in [101u128, 102].into_iter().enumerate() {
+        store.insert_statements(&[naming(id, "2026-11-06T09:00:00Z")], &[]).await.unwrap();
+        // The erasure is asked for by the sum, so it finds the statement only through the pair
+        // kept for the mbox: the second round fails if the pair was not written again.
+        let (statements, _) = store.erase_agent(std::slice::from_ref(&sum), None, Timestamp::now()).await.unwrap();
+        assert_eq!(statements, 1, "round {round}");
+    }
+});
