@@ -20,7 +20,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, ConnectOptions, Executor};
+use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 pub use dialect::Backend;
 
@@ -57,6 +57,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// behind: over 100,000 statements, a single-statement POST took 5.3 ms at p99 with a checkpoint
 /// every 100 ms, 4.6 ms every 250 ms and 1.7 ms every second.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// A pooled connection unused for this long is pinged before it is handed out again.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
 
 /// Past this many pages (256 MiB) of log, the checkpointer makes writers wait while it copies
 /// the rest, so that the log starts again from its beginning. Without that, a steady stream of
@@ -123,16 +126,29 @@ impl Store {
             .log_statements(tracing::log::LevelFilter::Trace)
             .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(1));
         let pool_of = |connections: u32| {
-            AnyPoolOptions::new().max_connections(connections).acquire_timeout(Duration::from_secs(10)).after_connect(
-                move |conn, _| {
+            AnyPoolOptions::new()
+                .max_connections(connections)
+                .acquire_timeout(Duration::from_secs(10))
+                // sqlx pings a connection at every acquire by default: a round trip before every
+                // query or transaction. Only one idle for a while is checked (the server may have
+                // closed it); one that fails is closed and another taken.
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for < PING_AFTER_IDLE {
+                            return Ok(true);
+                        }
+                        Ok(conn.ping().await.is_ok())
+                    })
+                })
+                .after_connect(move |conn, _| {
                     Box::pin(async move {
                         for pragma in backend.connection_setup() {
                             conn.execute(*pragma).await?;
                         }
                         Ok(())
                     })
-                },
-            )
+                })
         };
         let pool = pool_of(backend.max_connections()).connect_with(options.clone()).await?;
         let (writer, checkpointer) = match backend {
