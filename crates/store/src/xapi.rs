@@ -179,10 +179,13 @@ pub struct Document {
 /// What this server knows the LRS holds already, so that ingest need not look it up with every
 /// batch: the definition stored for each activity it has written or read, and the mbox pairs it
 /// has written. Filled only after a commit. Each is cleared when it grows past [`KNOWN_LIMIT`]
-/// entries, and the mbox pairs by an erasure, which deletes some. With several servers on one
-/// PostgreSQL database, another server's newer definition of an activity is not seen here until
-/// this server writes that activity again: the same outcome as the two writing at once (the
-/// later one's definition is kept, see `write_definitions`).
+/// entries, and the mbox pairs by an erasure, which deletes some.
+///
+/// A definition written at the same moment by another batch (of another server on the same
+/// PostgreSQL database, or of this one) may not be the one known here, until this server is sent
+/// a definition of that activity that changes what it knows: the same outcome as two batches
+/// writing at once without the cache (the later one's definition is kept, see
+/// `write_definitions`).
 #[derive(Debug, Default)]
 pub(crate) struct Known {
     definitions: std::sync::Mutex<std::collections::HashMap<String, serde_json::Value>>,
