@@ -101,6 +101,12 @@ impl Backend {
                 // 64 MiB of page cache (the default is 2 MB): the LRS's indexes take writes all
                 // over their pages, and with a small cache each transaction reads them back.
                 "PRAGMA cache_size = -65536",
+                // Pages read through a memory map of the database file, not a read() each: an
+                // LRS query reads one page per statement, and a learner's statements lie all over
+                // the file. Over 1,000,000 statements, the store's part of a filtered read took
+                // 5.6 and 5.9 ms at p99 in two runs, against 7.2 and 8.6 ms without. SQLite maps
+                // at most 2 GiB of a file (its default limit), the rest is read as before.
+                "PRAGMA mmap_size = 2147418112",
                 // No connection copies the log back into the database when it commits: the
                 // store's checkpointer does that in the background (see `Store::connect`), so a
                 // request never waits for it.
