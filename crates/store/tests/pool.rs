@@ -1,7 +1,5 @@
 //! The store's connection pool when the database server drops its connections (a restart, say).
 
-#![expect(clippy::unwrap_used, reason = "a test fails loudly on any error it did not expect")]
-
 use goldthread_store::testing::{postgres_admin_url, TestDb};
 use goldthread_store::Backend;
 use sqlx::{Connection, Executor};
