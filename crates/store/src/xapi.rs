@@ -195,6 +195,19 @@ pub(crate) struct Known {
 /// The most entries [`Known`] keeps of each kind (a few tens of megabytes at most).
 const KNOWN_LIMIT: usize = 100_000;
 
+/// Adds `new` to what `known` holds, starting again from nothing when that would pass
+/// [`KNOWN_LIMIT`].
+fn add_bounded<C: Default + Extend<T>, T>(known: &std::sync::Mutex<C>, new: Vec<T>, len: impl Fn(&C) -> usize) {
+    if new.is_empty() {
+        return;
+    }
+    let mut known = known.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if len(&known) + new.len() > KNOWN_LIMIT {
+        *known = C::default();
+    }
+    known.extend(new);
+}
+
 impl Known {
     /// Removes from `sent` each activity whose known definition the batch leaves unchanged.
     fn drop_unchanged_definitions(&self, sent: &mut std::collections::BTreeMap<&str, Vec<&serde_json::Value>>) {
@@ -212,20 +225,8 @@ impl Known {
     }
 
     fn remember(&self, definitions: Vec<(String, serde_json::Value)>, mboxes: Vec<(String, String)>) {
-        if !definitions.is_empty() {
-            let mut known = self.definitions.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            if known.len() + definitions.len() > KNOWN_LIMIT {
-                known.clear();
-            }
-            known.extend(definitions);
-        }
-        if !mboxes.is_empty() {
-            let mut known = self.mboxes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            if known.len() + mboxes.len() > KNOWN_LIMIT {
-                known.clear();
-            }
-            known.extend(mboxes);
-        }
+        add_bounded(&self.definitions, definitions, std::collections::HashMap::len);
+        add_bounded(&self.mboxes, mboxes, std::collections::HashSet::len);
     }
 
     fn forget_mboxes(&self) {
