@@ -111,6 +111,11 @@ impl Backend {
                 // store's checkpointer does that in the background (see `Store::connect`), so a
                 // request never waits for it.
                 "PRAGMA wal_autocheckpoint = 0",
+                // Temporary files in memory, among them the journal of each statement within a
+                // transaction (kept so that a statement that fails can be undone alone): a
+                // multi-row insert of a batch copies every page it changes there first, and
+                // past 64 KiB SQLite wrote those copies to a file, one write call each.
+                "PRAGMA temp_store = MEMORY",
             ],
             // Statements are prepared once per connection; a generic plan chosen after a few runs
             // ignores how selective a filter's values are (an LRS query that drives from one

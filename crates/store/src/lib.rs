@@ -95,6 +95,35 @@ async fn checkpoint_in_background(pool: AnyPool) {
     }
 }
 
+/// How often the SQLite term merger looks for segments of the term index to merge.
+const MERGE_TERMS_EVERY: Duration = Duration::from_millis(100);
+
+/// SQLite's term index (`xapi_terms`, migration 11) merged away from requests: the table is set
+/// not to merge in the transactions that write it, so each tick merges segments here, a small
+/// amount of work per transaction (see [`Store::merge_terms`]), for as long as there is work,
+/// letting the requests waiting for the writer go between. Ends when the pool closes.
+async fn merge_terms_in_background(writer: AnyPool) {
+    let mut tick = tokio::time::interval(MERGE_TERMS_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        loop {
+            if writer.is_closed() {
+                return;
+            }
+            match xapi::merge_term_index(&writer).await {
+                Ok(true) => tokio::task::yield_now().await,
+                Ok(false) => break,
+                Err(_) if writer.is_closed() => return,
+                Err(e) => {
+                    tracing::warn!(error = %e, "merging the SQLite term index failed; trying again");
+                    break;
+                }
+            }
+        }
+    }
+}
+
 /// A handle on the database: cheap to clone, shared by every request.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -111,6 +140,8 @@ pub struct Store {
     partitions: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<i64>>>,
     /// What the LRS has written before, so that a batch need not look it up again.
     known: std::sync::Arc<xapi::Known>,
+    /// SQLite: whether this store's term merger has been started (by its first migration).
+    merging: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Store {
@@ -168,6 +199,7 @@ impl Store {
             catalogue: Default::default(),
             partitions: Default::default(),
             known: Default::default(),
+            merging: Default::default(),
         })
     }
 
@@ -176,10 +208,15 @@ impl Store {
     }
 
     /// Runs the embedded migrations that have not yet run. Safe to call from several processes.
+    /// On SQLite, then starts the term merger (once per store), which needs the term index.
     pub async fn migrate(&self) -> Result<()> {
         migrate::run(&self.pool, self.backend).await?;
         self.convert_xapi_index().await?;
-        self.fill_mbox_sha1sums().await
+        self.fill_mbox_sha1sums().await?;
+        if self.backend == Backend::Sqlite && !self.merging.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            tokio::spawn(merge_terms_in_background(self.writer.clone()));
+        }
+        Ok(())
     }
 
     /// Answers whether the database is reachable.

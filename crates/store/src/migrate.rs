@@ -86,6 +86,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0010_xapi_fewer_indexes.sqlite.sql"),
         postgres: include_str!("../migrations/0010_xapi_fewer_indexes.postgres.sql"),
     },
+    Migration {
+        version: 11,
+        name: "xapi term index",
+        both: "",
+        sqlite: include_str!("../migrations/0011_xapi_term_index.sqlite.sql"),
+        postgres: "",
+    },
 ];
 
 /// Applies the migrations not yet applied.

@@ -1,8 +1,10 @@
 //! The Learning Record Store: statements, documents, attachments and LRS credentials.
 //!
 //! Statements are validated and completed by the web layer with `domain::xapi`; here they are
-//! stored as JSON text beside the terms they can be found by (see the `xapi_postings` table in
-//! migration 8), so that every query form is an index lookup whatever the store's size.
+//! stored as JSON text beside the terms they can be found by (see [`terms`]: the
+//! `xapi_postings` table of migration 8 on PostgreSQL, the `xapi_terms` full-text index of
+//! migration 11 on SQLite), so that every query form is an index lookup whatever the store's
+//! size.
 
 use domain::ids::{EntryId, OrganisationId, PersonId, ResourceId};
 use jiff::civil::Date;
@@ -325,7 +327,7 @@ impl Store {
     }
 
     /// Moves the index rows of statements stored before migration 8 from `xapi_index` (terms as
-    /// text) to `xapi_postings` (terms by key), fills in `xapi_mboxes` and `xapi_attachment_uses`
+    /// text) to the term index (terms by key, see [`terms`]), fills in `xapi_mboxes` and `xapi_attachment_uses`
     /// from them, and empties `xapi_index`: all in one transaction, so it happens whole on the
     /// first start after the migration, or on the next if that one stopped part-way.
     pub(crate) async fn convert_xapi_index(&self) -> Result<()> {
@@ -337,8 +339,9 @@ impl Store {
         }
         let mut tx = self.begin().await?;
         let mut mboxes = std::collections::BTreeSet::new();
-        // Each converted statement's term keys, for xapi_statement_ids (migration 10).
-        let mut keys_of: std::collections::BTreeMap<i64, std::collections::BTreeSet<Vec<u8>>> =
+        // Each converted statement's time stored and term keys, for the term index and
+        // xapi_statement_ids (migration 10).
+        let mut keys_of: std::collections::BTreeMap<i64, (i64, std::collections::BTreeSet<Vec<u8>>)> =
             std::collections::BTreeMap::new();
         let mut after: Option<(String, i64)> = None;
         loop {
@@ -360,7 +363,6 @@ impl Store {
             .await?;
             let Some(last) = page.last() else { break };
             after = Some((last.try_get("term")?, last.try_get("statement_seq")?));
-            let mut rows = Vec::with_capacity(page.len());
             for r in &page {
                 let term: String = r.try_get("term")?;
                 if let Some(key) = term.strip_prefix("a:mbox:").or_else(|| term.strip_prefix("A:mbox:")) {
@@ -369,11 +371,8 @@ impl Store {
                         mboxes.insert((sum, format!("mbox:{key}")));
                     }
                 }
-                rows.push((term_key(&term), r.try_get::<i64, _>("statement_seq")?, r.try_get::<i64, _>("stored")?));
-            }
-            insert_postings(&mut tx, self.backend, &rows, Repeats::Skipped).await?;
-            for (key, seq, _) in rows {
-                keys_of.entry(seq).or_default().insert(key);
+                let (seq, stored) = (r.try_get::<i64, _>("statement_seq")?, r.try_get::<i64, _>("stored")?);
+                keys_of.entry(seq).or_insert_with(|| (stored, Default::default())).1.insert(term_key(&term));
             }
         }
         let mboxes: Vec<(&str, &str)> = mboxes.iter().map(|(h, m)| (h.as_str(), m.as_str())).collect();
@@ -386,22 +385,26 @@ impl Store {
         )
         .fetch_all(&mut *tx)
         .await?;
-        let mut rows = Vec::with_capacity(pairs.len());
         for r in &pairs {
             let (agent, verb): (String, String) = (r.try_get("agent")?, r.try_get("verb")?);
             let term = agent_verb_term(&agent[2..], &verb[2..]);
-            rows.push((term_key(&term), r.try_get::<i64, _>("statement_seq")?, r.try_get::<i64, _>("stored")?));
+            let (seq, stored) = (r.try_get::<i64, _>("statement_seq")?, r.try_get::<i64, _>("stored")?);
+            keys_of.entry(seq).or_insert_with(|| (stored, Default::default())).1.insert(term_key(&term));
         }
-        insert_postings(&mut tx, self.backend, &rows, Repeats::Skipped).await?;
-        for (key, seq, _) in rows {
-            keys_of.entry(seq).or_default().insert(key);
-        }
-        for (seq, keys) in keys_of {
+        // These statements were indexed only in xapi_index, so none is in the term index yet.
+        let keys_of: Vec<(i64, i64, Vec<u8>)> = keys_of
+            .into_iter()
+            .map(|(seq, (stored, keys))| (seq, stored, keys.into_iter().collect::<Vec<_>>().concat()))
+            .collect();
+        let indexed: Vec<(i64, i64, &[u8])> =
+            keys_of.iter().map(|(seq, stored, keys)| (*seq, *stored, keys.as_slice())).collect();
+        terms::index(&mut tx, self.backend, &indexed).await?;
+        for (seq, _, keys) in &keys_of {
             sqlx::query(
                 "UPDATE xapi_statement_ids SET term_keys = $1 WHERE id = (SELECT s.id FROM xapi_statements s WHERE s.seq = $2)",
             )
-            .bind(keys.into_iter().collect::<Vec<_>>().concat())
-            .bind(seq)
+            .bind(keys.clone())
+            .bind(*seq)
             .execute(&mut *tx)
             .await?;
         }
@@ -424,6 +427,15 @@ impl Store {
         sqlx::query("DELETE FROM xapi_index").execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Merges a little of SQLite's term index if it has segments to merge (see
+    /// [`merge_term_index`]); answers whether it did. Nothing to do on PostgreSQL.
+    pub async fn merge_terms(&self) -> Result<bool> {
+        match self.backend {
+            crate::Backend::Sqlite => merge_term_index(self.writer()).await,
+            crate::Backend::Postgres => Ok(false),
+        }
     }
 
     /// The people with these email addresses (as `Email` keeps them), with their organisations:
@@ -661,7 +673,7 @@ impl Store {
                 seq_of.get(&s.id.to_string()).copied().ok_or_else(|| StoreError::Corrupt("statement seq".to_owned()))
             })
             .collect::<Result<Vec<i64>>>()?;
-        let keys = Self::term_keys_of(tx, statements).await?;
+        let keys: Vec<Vec<u8>> = Self::term_keys_of(tx, statements).await?.into_iter().map(|k| k.concat()).collect();
         // Ids are unique across partitions here; a statement is found by id through this table,
         // which also keeps its term keys.
         for ((chunk, seqs), keys) in statements.chunks(500).zip(seqs.chunks(500)).zip(keys.chunks(500)) {
@@ -671,16 +683,17 @@ impl Store {
             );
             let mut q = sqlx::query(&sql);
             for ((s, seq), keys) in chunk.iter().zip(seqs).zip(keys) {
-                q = q.bind(s.id.to_string()).bind(millis(s.stored)).bind(*seq).bind(keys.concat());
+                q = q.bind(s.id.to_string()).bind(millis(s.stored)).bind(*seq).bind(keys.clone());
             }
             q.execute(&mut **tx).await.map_err(|e| StoreError::conflict_as(e, "statement id"))?;
         }
-        let mut rows: Vec<(Vec<u8>, i64, i64)> = Vec::with_capacity(statements.len() * 8);
-        for ((s, seq), keys) in statements.iter().zip(&seqs).zip(keys) {
-            rows.extend(keys.into_iter().map(|k| (k, *seq, millis(s.stored))));
-        }
-        // The sequence numbers are new, so no row can be there already.
-        insert_postings(tx, backend, &rows, Repeats::Impossible).await?;
+        let indexed: Vec<(i64, i64, &[u8])> = statements
+            .iter()
+            .zip(&seqs)
+            .zip(&keys)
+            .map(|((s, seq), keys)| (*seq, millis(s.stored), keys.as_slice()))
+            .collect();
+        terms::index(tx, backend, &indexed).await?;
         Ok(seqs)
     }
 
@@ -917,6 +930,21 @@ impl Store {
                 "SELECT {STATEMENT_COLUMNS} FROM xapi_statements s WHERE {} ORDER BY s.seq {order} LIMIT {limit}",
                 clauses.join(" AND ").replace("{seq}", "s.seq").replace("{stored}", "s.stored")
             ),
+            // The full-text index finds the statements with every term (any of each group's),
+            // newest or oldest first, within the range of sequence numbers, and stops at the
+            // limit; each one's row is then read by its key. CROSS JOIN keeps that order of
+            // tables whatever the planner makes of the other conditions.
+            Some(_) if self.backend == crate::Backend::Sqlite => {
+                let groups: Vec<Vec<Vec<u8>>> =
+                    q.terms.iter().map(|g| g.iter().map(|t| term_key(t)).collect()).collect();
+                binds.push(Bind::Text(terms::match_expression(&groups)));
+                format!(
+                    "SELECT {STATEMENT_COLUMNS} FROM xapi_terms(${}) i CROSS JOIN xapi_statements s \
+                     WHERE s.seq = i.rowid AND {} ORDER BY i.rowid {order} LIMIT {limit}",
+                    binds.len(),
+                    clauses.join(" AND ").replace("{seq}", "i.rowid").replace("{stored}", "s.stored")
+                )
+            }
             Some((lead, rest)) => {
                 for either in rest {
                     let marks: Vec<String> = either
@@ -1127,13 +1155,8 @@ impl Store {
         keys.dedup();
         let mut seqs: Vec<i64> = Vec::new();
         for k in &keys {
-            let found: Vec<i64> =
-                sqlx::query_scalar("SELECT statement_seq FROM xapi_postings WHERE term_key = $1 OR term_key = $2")
-                    .bind(term_key(&format!("a:{k}")))
-                    .bind(term_key(&format!("A:{k}")))
-                    .fetch_all(&mut *tx)
-                    .await?;
-            seqs.extend(found);
+            let named = [term_key(&format!("a:{k}")), term_key(&format!("A:{k}"))];
+            seqs.extend(terms::statements_with_any(&mut tx, self.backend, &named).await?);
             sqlx::query("DELETE FROM xapi_mboxes WHERE sha1_key = $1 OR mbox_key = $1")
                 .bind(k.clone())
                 .execute(&mut *tx)
@@ -1166,24 +1189,7 @@ impl Store {
                 .await?
                 .flatten();
             sqlx::query("DELETE FROM xapi_statement_ids WHERE id = $1").bind(id).execute(&mut *tx).await?;
-            match keys {
-                Some(keys) => {
-                    for key in keys.chunks(TERM_KEY_LEN) {
-                        sqlx::query("DELETE FROM xapi_postings WHERE term_key = $1 AND statement_seq = $2")
-                            .bind(key.to_vec())
-                            .bind(*seq)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                }
-                // Every statement has its keys since migration 10; without them, the slow way.
-                None => {
-                    sqlx::query("DELETE FROM xapi_postings WHERE statement_seq = $1")
-                        .bind(*seq)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
+            terms::forget(&mut tx, self.backend, *seq, keys.as_deref()).await?;
             sqlx::query("DELETE FROM xapi_statements WHERE seq = $1").bind(*seq).execute(&mut *tx).await?;
         }
         hashes.sort_unstable();
@@ -1327,39 +1333,150 @@ impl Store {
     }
 }
 
-/// Writes index rows (term key, statement, time stored); see [`Repeats`] for rows already there.
-async fn insert_postings(
-    tx: &mut Transaction<'_, Any>,
-    backend: crate::Backend,
-    rows: &[(Vec<u8>, i64, i64)],
-    repeats: Repeats,
-) -> Result<()> {
-    let skip = match repeats {
-        Repeats::Skipped => " ON CONFLICT DO NOTHING",
-        // Without ON CONFLICT, PostgreSQL does not look each row up before inserting it.
-        Repeats::Impossible => "",
-    };
-    for chunk in rows.chunks(1000) {
-        let sql = format!(
-            "INSERT INTO xapi_postings (term_key, statement_seq, stored) VALUES {}{skip}",
-            backend.values(chunk.len(), 3)
-        );
-        let mut q = sqlx::query(&sql);
-        for (key, seq, stored) in chunk {
-            q = q.bind(key.clone()).bind(*seq).bind(*stored);
-        }
-        q.execute(&mut **tx).await?;
-    }
-    Ok(())
-}
+/// The term index: the statements each term key is found in, newest or oldest first. The one
+/// place where the two backends keep it differently.
+///
+/// - PostgreSQL: `xapi_postings`, a row per term key and statement, in a B-tree by key with
+///   the statement's seq (and time stored, migration 9).
+/// - SQLite: `xapi_terms`, a full-text index (FTS5, migration 11) with a document per statement
+///   whose rowid is its seq and whose words are its keys in hex. A B-tree by a hash puts each
+///   index row of a batch on a page of its own, and SQLite writes every page a transaction
+///   changed to its log at the commit; FTS5 writes a transaction's words as one small sorted
+///   segment and merges segments as they pile up.
+pub(crate) mod terms {
+    use sqlx::{Any, Transaction};
 
-/// Whether index rows being written may be there already.
-#[derive(Clone, Copy)]
-enum Repeats {
-    /// Rows already there are left as they are.
-    Skipped,
-    /// The caller knows none is there (a unique violation is then an error).
-    Impossible,
+    use super::TERM_KEY_LEN;
+    use crate::{Backend, Result};
+
+    /// Indexes new statements under their keys: (seq, time stored, keys one after another).
+    pub(super) async fn index(
+        tx: &mut Transaction<'_, Any>,
+        backend: Backend,
+        statements: &[(i64, i64, &[u8])],
+    ) -> Result<()> {
+        match backend {
+            Backend::Sqlite => {
+                let documents: Vec<(i64, String)> = statements
+                    .iter()
+                    .filter(|(_, _, keys)| !keys.is_empty())
+                    .map(|(seq, _, keys)| (*seq, words(keys)))
+                    .collect();
+                for chunk in documents.chunks(500) {
+                    let sql = format!("INSERT INTO xapi_terms (rowid, keys) VALUES {}", backend.values(chunk.len(), 2));
+                    let mut q = sqlx::query(&sql);
+                    for (seq, words) in chunk {
+                        q = q.bind(*seq).bind(words.clone());
+                    }
+                    q.execute(&mut **tx).await?;
+                }
+            }
+            Backend::Postgres => {
+                let rows: Vec<(&[u8], i64, i64)> = statements
+                    .iter()
+                    .flat_map(|(seq, stored, keys)| keys.chunks(TERM_KEY_LEN).map(move |k| (k, *seq, *stored)))
+                    .collect();
+                // The sequence numbers are new, so no row can be there already; without ON
+                // CONFLICT, PostgreSQL does not look each row up before inserting it.
+                for chunk in rows.chunks(1000) {
+                    let sql = format!(
+                        "INSERT INTO xapi_postings (term_key, statement_seq, stored) VALUES {}",
+                        backend.values(chunk.len(), 3)
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for (key, seq, stored) in chunk {
+                        q = q.bind(key.to_vec()).bind(*seq).bind(*stored);
+                    }
+                    q.execute(&mut **tx).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The statements indexed under any of these keys.
+    pub(super) async fn statements_with_any(
+        tx: &mut Transaction<'_, Any>,
+        backend: Backend,
+        keys: &[Vec<u8>],
+    ) -> Result<Vec<i64>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(match backend {
+            Backend::Sqlite => {
+                sqlx::query_scalar("SELECT rowid FROM xapi_terms($1)")
+                    .bind(match_expression(&[keys.to_vec()]))
+                    .fetch_all(&mut **tx)
+                    .await?
+            }
+            Backend::Postgres => {
+                let marks: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+                let sql = format!("SELECT statement_seq FROM xapi_postings WHERE term_key IN ({})", marks.join(", "));
+                let mut q = sqlx::query_scalar(&sql);
+                for k in keys {
+                    q = q.bind(k.clone());
+                }
+                q.fetch_all(&mut **tx).await?
+            }
+        })
+    }
+
+    /// Takes a statement out of the index; `keys` are its keys (kept since migration 10), without
+    /// which PostgreSQL finds its rows the slow way.
+    pub(super) async fn forget(
+        tx: &mut Transaction<'_, Any>,
+        backend: Backend,
+        seq: i64,
+        keys: Option<&[u8]>,
+    ) -> Result<()> {
+        match (backend, keys) {
+            (Backend::Sqlite, _) => {
+                sqlx::query("DELETE FROM xapi_terms WHERE rowid = $1").bind(seq).execute(&mut **tx).await?;
+            }
+            (Backend::Postgres, Some(keys)) => {
+                for key in keys.chunks(TERM_KEY_LEN) {
+                    sqlx::query("DELETE FROM xapi_postings WHERE term_key = $1 AND statement_seq = $2")
+                        .bind(key.to_vec())
+                        .bind(seq)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+            }
+            (Backend::Postgres, None) => {
+                sqlx::query("DELETE FROM xapi_postings WHERE statement_seq = $1").bind(seq).execute(&mut **tx).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// An FTS5 query for the statements with a key of each group: `("k1" OR "k2") AND "k3"`,
+    /// each key a quoted word of hex (a bare word that starts with a digit would not parse).
+    pub(super) fn match_expression(groups: &[Vec<Vec<u8>>]) -> String {
+        groups
+            .iter()
+            .map(|group| {
+                let words: Vec<String> = group.iter().map(|k| format!("\"{}\"", words(k))).collect();
+                format!("({})", words.join(" OR "))
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+
+    /// Keys (each `TERM_KEY_LEN` bytes) as words of lower-case hex, one space between.
+    fn words(keys: &[u8]) -> String {
+        use std::fmt::Write;
+        let mut out = String::with_capacity(keys.len() / TERM_KEY_LEN * (2 * TERM_KEY_LEN + 1));
+        for (i, key) in keys.chunks(TERM_KEY_LEN).enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            for b in key {
+                let _ = write!(out, "{b:02x}");
+            }
+        }
+        out
+    }
 }
 
 /// Writes (mbox_sha1sum key, mbox key) pairs, skipping any already there.
@@ -1416,6 +1533,24 @@ pub(crate) fn term_key(term: &str) -> Vec<u8> {
     use sha2::Digest;
     sha2::Sha256::digest(term.as_bytes())[..TERM_KEY_LEN].to_vec()
 }
+
+/// Merges a little of SQLite's term index, at most [`MERGE_PAGES`] pages written in one
+/// transaction of the writer (`writer`), if it has segments to merge; answers whether it did.
+/// FTS5 counts a merge that did work as two changes or more.
+pub(crate) async fn merge_term_index(writer: &sqlx::AnyPool) -> Result<bool> {
+    let mut conn = writer.acquire().await?;
+    let before: i64 = sqlx::query_scalar("SELECT total_changes()").fetch_one(&mut *conn).await?;
+    sqlx::query("INSERT INTO xapi_terms (xapi_terms, rank) VALUES ('merge', $1)")
+        .bind(MERGE_PAGES)
+        .execute(&mut *conn)
+        .await?;
+    let after: i64 = sqlx::query_scalar("SELECT total_changes()").fetch_one(&mut *conn).await?;
+    Ok(after - before >= 2)
+}
+
+/// How much of SQLite's term index one merge transaction may write, in pages: a request that
+/// waits for the writer behind a merge waits for about this much.
+const MERGE_PAGES: i64 = 64;
 
 /// The length of a term key, in bytes; a statement's keys are kept one after another.
 const TERM_KEY_LEN: usize = 16;

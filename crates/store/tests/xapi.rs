@@ -42,6 +42,25 @@ fn query(org: OrganisationId, terms: Vec<Vec<&str>>) -> StatementQuery {
     }
 }
 
+/// The index rows left in the term index, one per term key and statement: on PostgreSQL the rows
+/// of `xapi_postings`; on SQLite, for each word of `xapi_terms`, the statements it is found in.
+async fn index_rows(backend: Backend, pool: &sqlx::AnyPool) -> i64 {
+    match backend {
+        Backend::Postgres => sqlx::query_scalar("SELECT COUNT(*) FROM xapi_postings").fetch_one(pool).await.unwrap(),
+        Backend::Sqlite => {
+            let mut conn = pool.acquire().await.unwrap();
+            sqlx::query("CREATE VIRTUAL TABLE IF NOT EXISTS temp.xapi_words USING fts5vocab(main, xapi_terms, 'row')")
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+            sqlx::query_scalar("SELECT CAST(COALESCE(SUM(doc), 0) AS BIGINT) FROM temp.xapi_words")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap()
+        }
+    }
+}
+
 backend_test!(statements_of_different_months_are_stored_queried_and_ids_stay_unique, |db| {
     let store = &db.store;
     let org = OrganisationId::from_uuid(Uuid::from_u128(9));
@@ -150,8 +169,7 @@ backend_test!(index_rows_from_before_migration_8_are_moved_to_postings_on_start,
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM xapi_index").fetch_one(&pool).await.unwrap();
     assert_eq!(left, 0);
     // The erasures found the moved index rows by the keys kept beside each statement's id.
-    let postings: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM xapi_postings").fetch_one(&pool).await.unwrap();
-    assert_eq!(postings, 0, "no index row of an erased statement is left");
+    assert_eq!(index_rows(store.backend(), &pool).await, 0, "no index row of an erased statement is left");
     pool.close().await;
 });
 
@@ -200,9 +218,8 @@ backend_test!(a_statement_ref_carries_its_targets_terms_and_an_erasure_takes_eve
         .iter()
         .all(|id| [e, f].contains(id)));
     let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
-    let postings: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM xapi_postings").fetch_one(&pool).await.unwrap();
     // e and f: each has its two terms (jo's mbox and the verb), the same two.
-    assert_eq!(postings, 4, "only the looping pair's index rows are left");
+    assert_eq!(index_rows(store.backend(), &pool).await, 4, "only the looping pair's index rows are left");
     pool.close().await;
 });
 
@@ -231,35 +248,42 @@ backend_test!(activity_definitions_are_kept_latest_first_and_read_many_at_once, 
     assert!(store.activity_definitions(&[]).await.unwrap().is_empty());
 });
 
-backend_test!(a_walk_of_index_rows_has_the_time_stored_without_reading_the_table, |db| {
+backend_test!(each_backend_keeps_the_term_index_in_its_own_form, |db| {
     let store = &db.store;
     store.insert_statements(&[statement(Uuid::from_u128(81), "2026-11-04T09:00:00Z", "completed")], &[]).await.unwrap();
     // After a load: statistics and (on PostgreSQL) the visibility map, as autovacuum would.
     store.analyse().await.unwrap();
     let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
-    let definition: String = match store.backend() {
-        Backend::Postgres => {
-            sqlx::query_scalar("SELECT pg_get_indexdef('xapi_postings_pkey'::regclass)").fetch_one(&pool).await.unwrap()
-        }
-        Backend::Sqlite => sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE name = 'xapi_postings'")
-            .fetch_one(&pool)
-            .await
-            .unwrap(),
-    };
-    pool.close().await;
     match store.backend() {
-        // Migration 9: the key's index carries the time stored.
+        // Migration 9: the key's index carries the time stored, so a walk reads no table row.
         Backend::Postgres => {
+            let definition: String = sqlx::query_scalar("SELECT pg_get_indexdef('xapi_postings_pkey'::regclass)")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
             assert!(definition.ends_with("(term_key, statement_seq) INCLUDE (stored)"), "{definition}")
         }
-        // A table kept in the key's order holds it already.
+        // Migration 11: a full-text index of words without positions, from which documents can
+        // be deleted, in place of the table of index rows.
         Backend::Sqlite => {
-            assert!(definition.contains("WITHOUT ROWID") && definition.contains("stored"), "{definition}")
+            let tables: Vec<(String, String)> = sqlx::query_as(
+                "SELECT name, sql FROM sqlite_master WHERE name IN ('xapi_terms', 'xapi_postings') ORDER BY name",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            assert_eq!(tables.len(), 1, "{tables:?}");
+            let (name, sql) = &tables[0];
+            assert_eq!(name, "xapi_terms");
+            for part in ["fts5", "detail = none", "contentless_delete = 1"] {
+                assert!(sql.contains(part), "{sql}");
+            }
         }
     }
+    pool.close().await;
 });
 
-backend_test!(migration_10_gathers_the_term_keys_of_statements_stored_before_it, |db| {
+backend_test!(statements_stored_before_migrations_10_and_11_keep_their_term_keys, |db| {
     let store = &db.store;
     let org = OrganisationId::from_uuid(Uuid::from_u128(9));
     let (old, other) = (Uuid::from_u128(91), Uuid::from_u128(92));
@@ -270,8 +294,33 @@ backend_test!(migration_10_gathers_the_term_keys_of_statements_stored_before_it,
         s.organisation = Some(org);
     }
     store.insert_statements(&[first, second], &[]).await.unwrap();
-    // The store as migration 9 left it: no keys beside the ids, and the index by statement.
+    // The store as migration 9 left it: no keys beside the ids, and the index by statement. On
+    // SQLite, the index rows go back into xapi_postings (migration 8's form), from the keys
+    // migration 10 keeps, and migration 11 runs again after 10.
     let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    if store.backend() == Backend::Sqlite {
+        let kept: Vec<(i64, i64, Vec<u8>)> =
+            sqlx::query_as("SELECT seq, stored, term_keys FROM xapi_statement_ids").fetch_all(&pool).await.unwrap();
+        for sql in [
+            "DROP TABLE xapi_terms",
+            "CREATE TABLE xapi_postings (term_key BLOB NOT NULL, statement_seq INTEGER NOT NULL, stored BIGINT NOT NULL, \
+             PRIMARY KEY (term_key, statement_seq)) WITHOUT ROWID",
+            "DELETE FROM schema_migrations WHERE version = 11",
+        ] {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        for (seq, stored, keys) in kept {
+            for key in keys.chunks(16) {
+                sqlx::query("INSERT INTO xapi_postings (term_key, statement_seq, stored) VALUES ($1, $2, $3)")
+                    .bind(key.to_vec())
+                    .bind(seq)
+                    .bind(stored)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+        }
+    }
     for sql in [
         "ALTER TABLE xapi_statement_ids DROP COLUMN term_keys",
         "CREATE INDEX xapi_postings_statement ON xapi_postings(statement_seq)",
@@ -299,8 +348,7 @@ backend_test!(migration_10_gathers_the_term_keys_of_statements_stored_before_it,
     let (erased, _) =
         store.erase_agent(&["mbox:mailto:gone@example.org".to_owned()], None, Timestamp::now()).await.unwrap();
     assert_eq!(erased, 2);
-    let postings: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM xapi_postings").fetch_one(&pool).await.unwrap();
-    assert_eq!(postings, 2, "only the other statement's two index rows are left");
+    assert_eq!(index_rows(store.backend(), &pool).await, 2, "only the other statement's two index rows are left");
     pool.close().await;
 });
 
@@ -365,4 +413,34 @@ backend_test!(an_mbox_named_again_after_its_erasure_is_found_again_by_its_sha1su
         let (statements, _) = store.erase_agent(std::slice::from_ref(&sum), None, Timestamp::now()).await.unwrap();
         assert_eq!(statements, 1, "round {round}");
     }
+});
+
+backend_test!(the_term_index_is_merged_apart_from_the_writes_and_still_finds_everything, |db| {
+    let store = &db.store;
+    let org = OrganisationId::from_uuid(Uuid::from_u128(9));
+    let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    if store.backend() == Backend::Sqlite {
+        // Migration 11: no write merges the index (the store's merger does, between requests).
+        let automerge: i64 =
+            sqlx::query_scalar("SELECT v FROM xapi_terms_config WHERE k = 'automerge'").fetch_one(&pool).await.unwrap();
+        assert_eq!(automerge, 0);
+    }
+    // Twelve single-statement writes: on SQLite twelve segments, left for the merger.
+    for i in 0..12u128 {
+        let mut s = statement(Uuid::from_u128(200 + i), &format!("2026-11-06T09:00:{i:02}Z"), "completed");
+        s.organisation = Some(org);
+        store.insert_statements(&[s], &[]).await.unwrap();
+    }
+    // Merging here, beside the store's own merger, comes to an end.
+    let mut merges = 0;
+    while store.merge_terms().await.unwrap() {
+        merges += 1;
+        assert!(merges < 1000, "merging ends");
+    }
+    let mut q = query(org, vec![vec!["v:completed"], vec!["a:mbox:mailto:jo@example.org"]]);
+    q.limit = 100;
+    let found = store.query_statements(&q).await.unwrap();
+    assert_eq!(found.statements.len(), 12, "every statement is found after the merges");
+    assert_eq!(index_rows(store.backend(), &pool).await, 24);
+    pool.close().await;
 });

@@ -1,0 +1,31 @@
+-- SQLite keeps statements' term keys in a full-text index (FTS5) instead of xapi_postings.
+--
+-- Each index row of xapi_postings went into a B-tree ordered by a hash, so every row of a batch
+-- landed on a page of its own: a batch of 100 statements wrote about 500 pages to the log at its
+-- commit, one write each. FTS5 writes a transaction's terms as one new sorted segment and merges
+-- segments as they pile up, so a batch writes a few pages. Each statement is one document (its
+-- rowid is the statement's seq) whose words are its term keys in hex; without positions
+-- (detail=none) a word is found by the documents that have it, newest or oldest first, and
+-- documents can be deleted (contentless_delete) for an erasure.
+CREATE VIRTUAL TABLE xapi_terms USING fts5(
+    keys, content = '', contentless_delete = 1, detail = none, tokenize = 'ascii'
+);
+
+-- The keys of the statements stored before, from the copy kept beside each id (migration 10),
+-- as words of 32 hex digits.
+INSERT INTO xapi_terms (rowid, keys)
+WITH RECURSIVE words (seq, rest, keys) AS (
+    SELECT seq, hex(term_keys), '' FROM xapi_statement_ids WHERE length(term_keys) > 0
+    UNION ALL
+    SELECT seq, substr(rest, 33), keys || ' ' || substr(rest, 1, 32) FROM words WHERE rest <> ''
+)
+SELECT seq, ltrim(keys) FROM words WHERE rest = '';
+
+DROP TABLE xapi_postings;
+
+-- Segments are merged by the store's term merger between requests (see `Store::migrate`), not
+-- by the transaction that happens to write the 64th leaf page since the last merge: with the
+-- default, one single-statement POST in about 64 paid for merging hundreds of pages. Should
+-- segments pile up regardless (16 on a level), FTS5 still merges them in the writing
+-- transaction.
+INSERT INTO xapi_terms (xapi_terms, rank) VALUES ('automerge', 0);
