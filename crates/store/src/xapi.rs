@@ -1478,6 +1478,23 @@ pub(crate) mod terms {
         }
         out
     }
+
+    #[cfg(test)]
+    mod tests {
+        use super::{match_expression, words};
+
+        #[test]
+        fn keys_are_words_of_lower_case_hex_and_groups_are_anded_alternatives() {
+            let (a, b) = (vec![0x0a; 16], (0u8..16).collect::<Vec<u8>>());
+            let (a_hex, b_hex) = ("0a".repeat(16), "000102030405060708090a0b0c0d0e0f");
+            assert_eq!(words(&[a.clone(), b.clone()].concat()), format!("{a_hex} {b_hex}"));
+            assert_eq!(words(&[]), "");
+            assert_eq!(
+                match_expression(&[vec![a.clone(), b.clone()], vec![b]]),
+                format!("(\"{a_hex}\" OR \"{b_hex}\") AND (\"{b_hex}\")")
+            );
+        }
+    }
 }
 
 /// Writes (mbox_sha1sum key, mbox key) pairs, skipping any already there.
