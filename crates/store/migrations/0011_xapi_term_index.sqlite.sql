@@ -5,11 +5,13 @@
 -- commit, one write each. FTS5 writes a transaction's terms as one new sorted segment and merges
 -- segments as they pile up, so a batch writes a few pages. Each statement is one document (its
 -- rowid is the statement's seq) whose words are its term keys in hex; without positions
--- (detail=none) a word is found by the documents that have it, newest or oldest first, and
--- documents can be deleted (contentless_delete) for an erasure.
-CREATE VIRTUAL TABLE xapi_terms USING fts5(
-    keys, content = '', contentless_delete = 1, detail = none, tokenize = 'ascii'
-);
+-- (detail=none) a word is found by the documents that have it, newest or oldest first.
+CREATE VIRTUAL TABLE xapi_terms USING fts5(keys, content = '', detail = none, tokenize = 'ascii');
+
+-- An erasure deletes a statement's document with its words (kept beside its id), and the words
+-- are taken out of the index there and then (secure-delete), not left in older segments, marked
+-- deleted, until a merge happens to rewrite them.
+INSERT INTO xapi_terms (xapi_terms, rank) VALUES ('secure-delete', 1);
 
 -- The keys of the statements stored before, from the copy kept beside each id (migration 10),
 -- as words of 32 hex digits.

@@ -1339,7 +1339,8 @@ impl Store {
 /// - PostgreSQL: `xapi_postings`, a row per term key and statement, in a B-tree by key with
 ///   the statement's seq (and time stored, migration 9).
 /// - SQLite: `xapi_terms`, a full-text index (FTS5, migration 11) with a document per statement
-///   whose rowid is its seq and whose words are its keys in hex. A B-tree by a hash puts each
+///   whose rowid is its seq and whose words are its keys in hex (a copy of which is kept beside
+///   the statement's id, in `xapi_statement_ids.term_keys`). A B-tree by a hash puts each
 ///   index row of a batch on a page of its own, and SQLite writes every page a transaction
 ///   changed to its log at the commit; FTS5 writes a transaction's words as one small sorted
 ///   segment and merges segments as they pile up.
@@ -1423,7 +1424,9 @@ pub(crate) mod terms {
     }
 
     /// Takes a statement out of the index; `keys` are its keys (kept since migration 10), without
-    /// which PostgreSQL finds its rows the slow way.
+    /// which PostgreSQL finds its rows the slow way. On SQLite, a document is deleted by giving
+    /// its words again (the index keeps no copy), and, with secure-delete, they leave the index
+    /// at once; a statement without keys has no document.
     pub(super) async fn forget(
         tx: &mut Transaction<'_, Any>,
         backend: Backend,
@@ -1431,9 +1434,14 @@ pub(crate) mod terms {
         keys: Option<&[u8]>,
     ) -> Result<()> {
         match (backend, keys) {
-            (Backend::Sqlite, _) => {
-                sqlx::query("DELETE FROM xapi_terms WHERE rowid = $1").bind(seq).execute(&mut **tx).await?;
+            (Backend::Sqlite, Some(keys)) if !keys.is_empty() => {
+                sqlx::query("INSERT INTO xapi_terms (xapi_terms, rowid, keys) VALUES ('delete', $1, $2)")
+                    .bind(seq)
+                    .bind(words(keys))
+                    .execute(&mut **tx)
+                    .await?;
             }
+            (Backend::Sqlite, _) => {}
             (Backend::Postgres, Some(keys)) => {
                 for key in keys.chunks(TERM_KEY_LEN) {
                     sqlx::query("DELETE FROM xapi_postings WHERE term_key = $1 AND statement_seq = $2")

@@ -263,8 +263,8 @@ backend_test!(each_backend_keeps_the_term_index_in_its_own_form, |db| {
                 .unwrap();
             assert!(definition.ends_with("(term_key, statement_seq) INCLUDE (stored)"), "{definition}")
         }
-        // Migration 11: a full-text index of words without positions, from which documents can
-        // be deleted, in place of the table of index rows.
+        // Migration 11: a full-text index of words without positions, whose deleted documents
+        // leave it at once, in place of the table of index rows.
         Backend::Sqlite => {
             let tables: Vec<(String, String)> = sqlx::query_as(
                 "SELECT name, sql FROM sqlite_master WHERE name IN ('xapi_terms', 'xapi_postings') ORDER BY name",
@@ -275,9 +275,14 @@ backend_test!(each_backend_keeps_the_term_index_in_its_own_form, |db| {
             assert_eq!(tables.len(), 1, "{tables:?}");
             let (name, sql) = &tables[0];
             assert_eq!(name, "xapi_terms");
-            for part in ["fts5", "detail = none", "contentless_delete = 1"] {
+            for part in ["fts5", "detail = none", "content = ''"] {
                 assert!(sql.contains(part), "{sql}");
             }
+            let secure: i64 = sqlx::query_scalar("SELECT v FROM xapi_terms_config WHERE k = 'secure-delete'")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            assert_eq!(secure, 1);
         }
     }
     pool.close().await;
