@@ -1,9 +1,10 @@
 -- SQLite keeps statements' term keys in a full-text index (FTS5) instead of xapi_postings.
 --
--- Each index row of xapi_postings went into a B-tree ordered by a hash, so every row of a batch
--- landed on a page of its own: a batch of 100 statements wrote about 500 pages to the log at its
--- commit, one write each. FTS5 writes a transaction's terms as one new sorted segment and merges
--- segments as they pile up, so a batch writes a few pages. Each statement is one document (its
+-- Each index row of xapi_postings went into a B-tree ordered by a hash, so the rows of a batch
+-- landed on pages all over it, and the commit wrote each of those pages to the log, one write
+-- call a page (with the B-tree inserts, most of the SQLite thread's time in a profile of
+-- bench/xapi). FTS5 writes a transaction's terms as one new sorted segment and merges segments
+-- as they pile up, so a batch writes a few pages. Each statement is one document (its
 -- rowid is the statement's seq) whose words are its term keys in hex; without positions
 -- (detail=none) a word is found by the documents that have it, newest or oldest first.
 CREATE VIRTUAL TABLE xapi_terms USING fts5(keys, content = '', detail = none, tokenize = 'ascii');
@@ -26,8 +27,9 @@ SELECT seq, ltrim(keys) FROM words WHERE rest = '';
 DROP TABLE xapi_postings;
 
 -- Segments are merged by the store's term merger between requests (see `Store::migrate`), not
--- by the transaction that happens to write the 64th leaf page since the last merge: with the
--- default, one single-statement POST in about 64 paid for merging hundreds of pages. Should
+-- by whichever transaction writes the 64th leaf page since the last merge (FTS5's automerge
+-- merges 64 pages for each level of the index there): with single-statement POSTs, about one in
+-- 64 would pay for it. Should
 -- segments pile up regardless (16 on a level), FTS5 still merges them in the writing
 -- transaction.
 INSERT INTO xapi_terms (xapi_terms, rank) VALUES ('automerge', 0);
