@@ -1473,18 +1473,7 @@ pub(crate) mod terms {
 
     /// Keys (each `TERM_KEY_LEN` bytes) as words of lower-case hex, one space between.
     fn words(keys: &[u8]) -> String {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut out = String::with_capacity(keys.len() / TERM_KEY_LEN * (2 * TERM_KEY_LEN + 1));
-        for (i, key) in keys.chunks(TERM_KEY_LEN).enumerate() {
-            if i > 0 {
-                out.push(' ');
-            }
-            for b in key {
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 0x0f)]));
-            }
-        }
-        out
+        keys.chunks(TERM_KEY_LEN).map(hex::encode).collect::<Vec<_>>().join(" ")
     }
 
     #[cfg(test)]
