@@ -449,3 +449,49 @@ backend_test!(the_term_index_is_merged_apart_from_the_writes_and_still_finds_eve
     assert_eq!(index_rows(store.backend(), &pool).await, 24);
     pool.close().await;
 });
+
+/// Every byte of a SQLite store's files (the database and its log), as text where it is text.
+fn sqlite_file_text(url: &str) -> String {
+    let path = url.trim_start_matches("sqlite://");
+    let mut bytes = std::fs::read(path).unwrap();
+    bytes.extend(std::fs::read(format!("{path}-wal")).unwrap_or_default());
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+// SQLite only: it reads the store's files. PostgreSQL keeps a deleted row's bytes in its table's
+// pages until VACUUM and later writes reuse the space (and in its log until that is recycled),
+// which no query of the store can see and this test cannot read.
+#[tokio::test]
+async fn an_erasure_on_sqlite_leaves_none_of_the_agents_bytes_in_the_database_files() {
+    let db = goldthread_store::testing::TestDb::sqlite().await;
+    let store = &db.store;
+    let org = OrganisationId::from_uuid(Uuid::from_u128(9));
+    let gone = "rowan.erasable-7f3a@example.org";
+    let padding = "x".repeat(600);
+    // Their statements among others', in many batches, so that the tables' pages split and
+    // their rows move between pages as the store grows.
+    for batch in 0..40u128 {
+        let mut statements = Vec::new();
+        for i in 0..25u128 {
+            let n = batch * 25 + i;
+            let theirs = n % 3 == 0;
+            let who = if theirs { gone.to_owned() } else { format!("kept-{n}@example.org") };
+            let id = Uuid::from_u128(10_000 + n);
+            let mut s = statement(id, "2026-11-07T09:00:00Z", "experienced");
+            s.body = format!("{{\"id\":\"{id}\",\"actor\":{{\"mbox\":\"mailto:{who}\"}},\"note\":\"{padding}\"}}");
+            s.terms = vec![format!("a:mbox:mailto:{who}"), "v:experienced".to_owned()];
+            s.mboxes = vec![(format!("mbox_sha1sum:{n:040}"), format!("mbox:mailto:{who}"))];
+            s.organisation = Some(org);
+            statements.push(s);
+        }
+        store.insert_statements(&statements, &[]).await.unwrap();
+    }
+    assert!(sqlite_file_text(&db.url).contains(gone), "their address is in the files before the erasure");
+
+    let (erased, _) = store.erase_agent(&[format!("mbox:mailto:{gone}")], None, Timestamp::now()).await.unwrap();
+    assert_eq!(erased, 334);
+    let text = sqlite_file_text(&db.url);
+    assert!(!text.contains(gone), "nothing of their address is left in the database or its log");
+    assert!(text.contains("kept-1@example.org"), "the others' statements are still there");
+    db.finish().await;
+}
