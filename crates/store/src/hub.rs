@@ -278,7 +278,7 @@ impl Store {
         .map_err(|e| match &e {
             // The resource was deleted between the check and the insert.
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
-            _ => StoreError::Database(e),
+            _ => StoreError::from(e),
         })?;
         Ok(done.rows_affected() > 0)
     }

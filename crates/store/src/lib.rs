@@ -37,7 +37,14 @@ pub enum StoreError {
     #[error("the database URL is not usable: {0}")]
     BadUrl(String),
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        lost::note(&e);
+        StoreError::Database(e)
+    }
 }
 
 impl StoreError {
@@ -45,8 +52,55 @@ impl StoreError {
     pub(crate) fn conflict_as(e: sqlx::Error, what: &str) -> Self {
         match &e {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what.to_owned()),
-            _ => StoreError::Database(e),
+            _ => StoreError::from(e),
         }
+    }
+}
+
+/// Connections the database server has closed (a restart, say). A pooled connection is not
+/// pinged before each use (see `Store::connect`), so the first query after a restart meets a
+/// closed one and fails, and sqlx drops that connection. Without more, every other connection
+/// idle in the pool would fail one query in turn. So the first failure is noted here, and every
+/// connection released to the pool before it is pinged before it is handed out again.
+mod lost {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    use std::time::Instant;
+
+    /// When a connection was last found closed, in microseconds after [`start`] (0: never).
+    static AT: AtomicU64 = AtomicU64::new(0);
+
+    fn start() -> Instant {
+        static START: OnceLock<Instant> = OnceLock::new();
+        *START.get_or_init(Instant::now)
+    }
+
+    /// Whether an error says the server closed the connection: it could not be read or written,
+    /// or PostgreSQL ended the session (shutting down, crashed, or terminated by an admin).
+    fn closed(e: &sqlx::Error) -> bool {
+        match e {
+            sqlx::Error::Io(_) => true,
+            sqlx::Error::Database(db) => db.code().is_some_and(|c| matches!(c.as_ref(), "57P01" | "57P02" | "57P03")),
+            _ => false,
+        }
+    }
+
+    pub(super) fn note(e: &sqlx::Error) {
+        if closed(e) {
+            let micros = u64::try_from(start().elapsed().as_micros()).unwrap_or(u64::MAX).max(1);
+            AT.fetch_max(micros, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether a connection released to the pool `idle_for` ago was released before a closed
+    /// connection was last found.
+    pub(super) fn since_released(idle_for: std::time::Duration) -> bool {
+        let at = AT.load(Ordering::Relaxed);
+        if at == 0 {
+            return false;
+        }
+        let released = start().elapsed().saturating_sub(idle_for);
+        u128::from(at) >= released.as_micros()
     }
 }
 
@@ -162,11 +216,12 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 // sqlx pings a connection at every acquire by default: a round trip before every
                 // query or transaction. Only one idle for a while is checked (the server may have
-                // closed it); one that fails is closed and another taken.
+                // closed it), or one released before another was found closed (see `lost`); one
+                // that fails is closed and another taken.
                 .test_before_acquire(false)
                 .before_acquire(|conn, meta| {
                     Box::pin(async move {
-                        if meta.idle_for < PING_AFTER_IDLE {
+                        if meta.idle_for < PING_AFTER_IDLE && !lost::since_released(meta.idle_for) {
                             return Ok(true);
                         }
                         Ok(conn.ping().await.is_ok())
