@@ -1222,20 +1222,21 @@ impl Store {
             .await?;
         tx.commit().await?;
         self.known.forget_mboxes();
-        if self.backend == crate::Backend::Sqlite {
-            self.empty_log().await?;
-        }
+        self.empty_log().await?;
         Ok((statements, documents))
     }
 
     /// On SQLite, copies the log into the database and empties it, so that the earlier copies
-    /// of pages it holds (an erased agent's rows among them) leave the files too. It waits for
-    /// readers in the middle of a read (up to the connection's busy timeout of 10 s); if one
-    /// still holds the log, the erasure stands (nothing of it can be read through the store) and
-    /// the log's old pages are overwritten as the store writes on, which is logged.
+    /// of pages it holds (an erased agent's rows among them) leave the files too. It runs on the
+    /// checkpointer's connection, so it waits for a background checkpoint rather than meeting
+    /// it (SQLite runs one checkpoint at a time), and then for readers in the middle of a read
+    /// (up to the busy timeout of 10 s); if one still holds the log, the erasure stands
+    /// (nothing of it can be read through the store) and the log's old pages are overwritten as
+    /// the store writes on, which is logged. Nothing to do on PostgreSQL.
     async fn empty_log(&self) -> Result<()> {
+        let Some(checkpointer) = &self.checkpointer else { return Ok(()) };
         let (busy, _, _): (i64, i64, i64) =
-            sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(self.writer()).await?;
+            sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(checkpointer).await?;
         if busy != 0 {
             tracing::warn!("after an erasure, readers kept the SQLite log from being emptied; its old pages remain until overwritten");
         }
