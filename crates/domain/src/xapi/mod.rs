@@ -40,8 +40,9 @@ pub use iri::{parse_uuid, Iri, IriError, Mbox, MboxError};
 pub use json::StatementError;
 pub use language::{AcceptLanguage, BadLanguageTag, LanguageMap, LanguageTag};
 pub use statement::{
-    validate_statement, validate_statements, Activity, ActivityDefinition, Attachment, Authority, Context,
-    ContextActivities, Extensions, InteractionComponent, InteractionType, Outcome, Score, Statement, StatementObject,
-    SubStatement, Verb, DEFAULT_STATEMENT_VERSION, SIGNATURE_USAGE_TYPE, VOIDED_VERB,
+    assemble_batch, into_statement, into_statements, read_batch_item, validate_statement, validate_statements,
+    Activity, ActivityDefinition, Attachment, Authority, Context, ContextActivities, Extensions, InteractionComponent,
+    InteractionType, Outcome, Score, Statement, StatementObject, SubStatement, Verb, DEFAULT_STATEMENT_VERSION,
+    SIGNATURE_USAGE_TYPE, VOIDED_VERB,
 };
 pub use time::{format_timestamp, parse_timestamp, BadDuration, Duration, TimestampError};

@@ -413,20 +413,48 @@ fn push_context_agents<'a>(context: Option<&'a Context>, out: &mut Vec<&'a Ifi>)
 /// Statements returned by this LRS (with `stored`, `authority` and `version`) validate too, so the
 /// store can read its own JSON back with this function.
 pub fn validate_statement(value: &Value) -> Result<Statement, StatementError> {
-    parse_statement(value, "")
+    read_statement(value.clone(), "")
+}
+
+/// [`validate_statement`], keeping the JSON it is given instead of copying it.
+pub fn into_statement(value: Value) -> Result<Statement, StatementError> {
+    read_statement(value, "")
 }
 
 /// Validates the body of a POST to the Statements resource: one Statement or an array of them
 /// (Communication 2.1.2). A batch holding two Statements with the same id is refused
 /// (Communication 2.1.2.s2.b6).
 pub fn validate_statements(value: &Value) -> Result<Vec<Statement>, StatementError> {
-    let Value::Array(items) = value else {
-        return Ok(vec![parse_statement(value, "")?]);
-    };
-    let mut statements: Vec<Statement> = Vec::with_capacity(items.len());
+    into_statements(value.clone())
+}
+
+/// [`validate_statements`], keeping the JSON it is given instead of copying it.
+pub fn into_statements(value: Value) -> Result<Vec<Statement>, StatementError> {
+    match value {
+        Value::Array(items) => assemble_batch(items.into_iter().enumerate().map(|(i, item)| read_batch_item(item, i))),
+        one => Ok(vec![read_statement(one, "")?]),
+    }
+}
+
+/// Validates the Statement at `position` in a batch (errors name it as `[position]`), keeping
+/// its JSON. Parts of a batch can be read on different threads and put back in order with
+/// [`assemble_batch`].
+pub fn read_batch_item(value: Value, position: usize) -> Result<Statement, StatementError> {
+    read_statement(value, &index("", position))
+}
+
+/// A batch from each of its Statements read in the order sent ([`read_batch_item`]): the error of
+/// the first Statement that breaks a rule, where a Statement repeating the id of one before it
+/// breaks Communication 2.1.2.s2.b6; otherwise the Statements. Stops at the first error, so a
+/// reader may stop at its own first error too.
+pub fn assemble_batch<E: From<StatementError>>(
+    items: impl IntoIterator<Item = Result<Statement, E>>,
+) -> Result<Vec<Statement>, E> {
+    let items = items.into_iter();
+    let mut statements: Vec<Statement> = Vec::with_capacity(items.size_hint().0);
     let mut seen: BTreeMap<Uuid, usize> = BTreeMap::new();
-    for (i, item) in items.iter().enumerate() {
-        let statement = parse_statement(item, &index("", i))?;
+    for (i, item) in items.enumerate() {
+        let statement = item?;
         if let Some(id) = statement.id {
             if let Some(first) = seen.insert(id, i) {
                 return Err(StatementError::new(
@@ -434,7 +462,8 @@ pub fn validate_statements(value: &Value) -> Result<Vec<Statement>, StatementErr
                     format!(
                         "repeats the id of Statement [{first}]; a batch must not hold two Statements with the same id"
                     ),
-                ));
+                )
+                .into());
             }
         }
         statements.push(statement);
@@ -456,6 +485,16 @@ const STATEMENT_PROPERTIES: [&str; 11] = [
     "attachments",
 ];
 
+/// Reads a Statement, then keeps the JSON it was read from (with `contextActivities` normalised).
+fn read_statement(value: Value, path: &str) -> Checked<Statement> {
+    let mut statement = parse_statement(&value, path)?;
+    let mut json = value;
+    normalise_context_activities(&mut json);
+    statement.json = json;
+    Ok(statement)
+}
+
+/// The typed parts of a Statement; its `json` is left empty for [`read_statement`] to fill.
 fn parse_statement(value: &Value, path: &str) -> Checked<Statement> {
     let map = object(value, path)?;
     only(map, path, &STATEMENT_PROPERTIES)?;
@@ -464,10 +503,8 @@ fn parse_statement(value: &Value, path: &str) -> Checked<Statement> {
     let stored = map.get("stored").map(|v| timestamp(v, &child(path, "stored"))).transpose()?;
     let authority = map.get("authority").map(|v| parse_authority(v, &child(path, "authority"))).transpose()?;
     let version = map.get("version").map(|v| parse_version(v, &child(path, "version"))).transpose()?;
-    let mut json = value.clone();
-    normalise_context_activities(&mut json);
     Ok(Statement {
-        json,
+        json: Value::Null,
         id,
         actor: core.actor,
         verb: core.verb,

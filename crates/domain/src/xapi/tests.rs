@@ -894,6 +894,42 @@ mod properties {
             prop_assert!(same_statement(&parsed, &parsed));
         }
 
+        // A batch read in two parts (as the LRS reads one on two threads), each part stopping at
+        // its own first invalid statement, gives what reading it in order gives: the same
+        // statements, or the same error.
+        #[test]
+        fn a_batch_read_in_two_parts_is_the_batch_read_in_order(
+            items in prop::collection::vec(
+                prop_oneof![
+                    3 => statement(),
+                    1 => Just(super::with(|v| v["verb"]["id"] = json!("not an IRI"))),
+                    1 => Just(super::minimal()),
+                ],
+                0..12,
+            ),
+            split in 0usize..12,
+        ) {
+            let whole = validate_statements(&Value::Array(items.clone()));
+            let split = split.min(items.len());
+            let part = |items: Vec<Value>, first: usize| {
+                let mut out = Vec::new();
+                for (i, v) in items.into_iter().enumerate() {
+                    let item = read_batch_item(v, first + i);
+                    let stop = item.is_err();
+                    out.push(item);
+                    if stop {
+                        break;
+                    }
+                }
+                out
+            };
+            let mut first = items;
+            let second = first.split_off(split);
+            let mut read = part(first, 0);
+            read.extend(part(second, split));
+            prop_assert_eq!(assemble_batch(read), whole);
+        }
+
         #[test]
         fn stored_statements_are_valid_and_the_same_as_received(s in statement(), ms in 0i64..4_000_000_000_000) {
             let received = validate_statement(&s).unwrap();

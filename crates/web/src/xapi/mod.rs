@@ -86,6 +86,12 @@ impl XapiError {
     }
 }
 
+impl From<domain::xapi::StatementError> for XapiError {
+    fn from(e: domain::xapi::StatementError) -> Self {
+        Self::bad(e.to_string())
+    }
+}
+
 impl From<store::StoreError> for XapiError {
     fn from(e: store::StoreError) -> Self {
         match e {

@@ -217,6 +217,47 @@ app_test!(a_batch_repeating_an_id_or_holding_one_bad_statement_is_refused_whole,
     assert!(lrs.ids("").await.is_empty());
 });
 
+app_test!(a_large_batch_is_stored_in_order_and_refused_at_its_first_bad_statement, |app| {
+    // Batches of 16 or more are read on two threads, half each: the ids still come back in the
+    // order sent, and a refusal names the first statement in that order that breaks a rule.
+    let lrs = Lrs::new(app).await;
+    let batch: Vec<Value> = (0..40)
+        .map(|i| statement_with(|s| s["object"]["id"] = json!(format!("http://example.com/activities/{i}"))))
+        .map(|s| with_new_id(&s))
+        .collect();
+    let bad_verb = |s: &mut Value| s["verb"]["id"] = json!("should fail");
+    // An error only in the second half, after a repeat that is also in the second half.
+    let mut refused = batch.clone();
+    refused[25]["id"] = refused[21]["id"].clone();
+    bad_verb(&mut refused[33]);
+    lrs.post_json("/xapi/statements", &json!(refused)).await.refused(400, "[25].id");
+    // A repeat across the halves comes before an error later in the second half.
+    let mut refused = batch.clone();
+    refused[30]["id"] = refused[2]["id"].clone();
+    bad_verb(&mut refused[31]);
+    lrs.post_json("/xapi/statements", &json!(refused)).await.refused(400, "[30].id");
+    // An error in the first half comes before one in the second.
+    let mut refused = batch.clone();
+    bad_verb(&mut refused[19]);
+    bad_verb(&mut refused[5]);
+    lrs.post_json("/xapi/statements", &json!(refused)).await.refused(400, "[5].verb.id");
+    // Text that is not a statement, in the second half.
+    let mut refused = batch.clone();
+    refused[39] = json!("not a statement");
+    lrs.post_json("/xapi/statements", &json!(refused)).await.refused(400, "[39]");
+    assert!(lrs.ids("").await.is_empty(), "nothing of a refused batch is stored");
+
+    let r = lrs.post_json("/xapi/statements", &json!(batch)).await;
+    r.expect(200);
+    let sent: Vec<Value> = batch.iter().map(|s| s["id"].clone()).collect();
+    assert_eq!(r.json(), json!(sent));
+    for (i, s) in batch.iter().enumerate().step_by(13) {
+        let stored = lrs.statement(s["id"].as_str().unwrap()).await;
+        assert_eq!(stored["object"]["id"], json!(format!("http://example.com/activities/{i}")));
+    }
+    assert_eq!(lrs.ids("").await.len(), 40);
+});
+
 app_test!(the_lrs_sets_stored_timestamp_authority_and_version, |app| {
     let lrs = Lrs::new(app).await;
     let before = Timestamp::now();
