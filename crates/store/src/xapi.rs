@@ -1067,17 +1067,50 @@ impl Store {
         id.map(|i| Uuid::parse_str(&i).map_err(|_| StoreError::Corrupt("statement id".to_owned()))).transpose()
     }
 
-    /// The catalogue resource whose activity id (its web address, or its URN) this is.
-    pub async fn resource_for_activity(&self, activity: &str) -> Result<Option<ResourceId>> {
-        let by_urn = activity.strip_prefix("urn:goldthread:resource:").and_then(|r| r.parse::<ResourceId>().ok());
-        let id: Option<String> = match by_urn {
-            Some(r) => sqlx::query_scalar("SELECT id FROM resources WHERE id = $1").bind(r.to_string()),
-            None => sqlx::query_scalar("SELECT id FROM resources WHERE url = $1 ORDER BY created_at LIMIT 1")
-                .bind(activity.to_owned()),
+    /// The catalogue resource each of these activities is, where one is: an activity IRI
+    /// `urn:goldthread:resource:ID` is that resource; any other is the first resource created
+    /// with that URL. Looked up for a whole batch of statements at once.
+    pub async fn resources_for_activities(
+        &self,
+        activities: &[&str],
+    ) -> Result<std::collections::HashMap<String, ResourceId>> {
+        const URN: &str = "urn:goldthread:resource:";
+        let mut by_urn: Vec<String> = Vec::new();
+        let mut by_url: Vec<String> = Vec::new();
+        for a in activities {
+            match a.strip_prefix(URN).and_then(|r| r.parse::<ResourceId>().ok()) {
+                Some(r) => by_urn.push(r.to_string()),
+                None => by_url.push((*a).to_owned()),
+            }
         }
-        .fetch_optional(self.pool())
-        .await?;
-        id.map(|i| i.parse().map_err(|_| StoreError::Corrupt("resource id".to_owned()))).transpose()
+        for list in [&mut by_urn, &mut by_url] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        let mut out = std::collections::HashMap::new();
+        for row in self.lookup_rows("id", "resources", "id", &by_urn).await? {
+            let id: ResourceId = crate::id_of(&row, "id")?;
+            out.insert(format!("{URN}{id}"), id);
+        }
+        // Several resources may share a URL: the first created is the one (then the least id,
+        // so that the choice does not depend on the order rows come back in).
+        let mut first: std::collections::HashMap<String, (i64, String)> = std::collections::HashMap::new();
+        for row in self.lookup_rows("id, url, created_at", "resources", "url", &by_url).await? {
+            let (url, id, created): (String, String, i64) =
+                (row.try_get("url")?, row.try_get("id")?, row.try_get("created_at")?);
+            let candidate = (created, id);
+            match first.get_mut(&url) {
+                Some(best) if *best <= candidate => {}
+                Some(best) => *best = candidate,
+                None => {
+                    first.insert(url, candidate);
+                }
+            }
+        }
+        for (url, (_, id)) in first {
+            out.insert(url, id.parse().map_err(|_| StoreError::Corrupt("resource id".to_owned()))?);
+        }
+        Ok(out)
     }
 
     /// Statements from other systems waiting in a person's record, newest first.

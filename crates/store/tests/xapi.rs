@@ -495,3 +495,49 @@ async fn an_erasure_on_sqlite_leaves_none_of_the_agents_bytes_in_the_database_fi
     assert!(text.contains("kept-1@example.org"), "the others' statements are still there");
     db.finish().await;
 }
+
+backend_test!(activities_are_matched_to_catalogue_resources_a_batch_at_a_time, |db| {
+    use domain::ids::ResourceId;
+    use domain::learning::{EstimatedMinutes, ResourceKind, Summary, Title};
+    use goldthread_store::learning::ResourceFields;
+
+    let store = &db.store;
+    let fields = |title: &str, url: Option<&str>| ResourceFields {
+        title: Title::parse(title).unwrap(),
+        summary: Summary::parse("A course for leaders.").unwrap(),
+        kind: ResourceKind::Course,
+        url: url.map(str::to_owned),
+        body: None,
+        estimated: EstimatedMinutes::new(30).unwrap(),
+        levels: Vec::new(),
+        sectors: Vec::new(),
+        behaviours: Vec::new(),
+        publisher: None,
+        review_on: None,
+    };
+    let rid = |n: u128| ResourceId::from_uuid(Uuid::from_u128(n));
+    let at = |s: i64| Timestamp::from_second(1_780_000_000 + s).unwrap();
+    // Two resources share a URL: the one created first is the match, whatever its id.
+    store.create_resource(rid(9), &fields("First", Some("https://example.org/shared")), None, at(0)).await.unwrap();
+    store.create_resource(rid(1), &fields("Second", Some("https://example.org/shared")), None, at(5)).await.unwrap();
+    store.create_resource(rid(3), &fields("Own", Some("https://example.org/own")), None, at(1)).await.unwrap();
+    store.create_resource(rid(4), &fields("No address", None), None, at(2)).await.unwrap();
+
+    let urn = format!("urn:goldthread:resource:{}", rid(4));
+    let missing = format!("urn:goldthread:resource:{}", rid(77));
+    let asked = [
+        "https://example.org/shared",
+        "https://example.org/own",
+        "https://example.org/shared",
+        urn.as_str(),
+        missing.as_str(),
+        "urn:goldthread:resource:not-an-id",
+        "https://example.org/unknown",
+    ];
+    let found = store.resources_for_activities(&asked).await.unwrap();
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert_eq!(found.get("https://example.org/shared"), Some(&rid(9)));
+    assert_eq!(found.get("https://example.org/own"), Some(&rid(3)));
+    assert_eq!(found.get(urn.as_str()), Some(&rid(4)));
+    assert!(store.resources_for_activities(&[]).await.unwrap().is_empty());
+});

@@ -248,7 +248,52 @@ app_test!(a_completion_from_another_system_waits_for_a_reflection, |app| {
     let r = lrs_post(app, &lrs, (&key, &secret), &attempt).await;
     assert_eq!(r.status(), 200);
     assert_eq!(app.store.pending_statements(me).await.unwrap().len(), 0);
+
+    // An attempt at an activity in the catalogue does wait, with its resource: found by the
+    // resource's web address or by its URN, for every statement of a batch.
+    let (by_url, by_urn) = (
+        catalogue_resource(app, Some(attempt["object"]["id"].as_str().unwrap())).await,
+        catalogue_resource(app, None).await,
+    );
+    let mut at_urn = attempt.clone();
+    at_urn["object"]["id"] = json!(format!("urn:goldthread:resource:{by_urn}"));
+    let batch = json!([with_id(&attempt), with_id(&at_urn), with_id(&attempt)]);
+    let r = lrs_post(app, &lrs, (&key, &secret), &batch).await;
+    assert_eq!(r.status(), 200);
+    let mut linked: Vec<_> =
+        app.store.pending_statements(me).await.unwrap().into_iter().map(|p| p.facts.resource).collect();
+    linked.sort();
+    let mut expected = vec![Some(by_url), Some(by_url), Some(by_urn)];
+    expected.sort();
+    assert_eq!(linked, expected);
 });
+
+fn with_id(statement: &Value) -> Value {
+    let mut s = statement.clone();
+    s["id"] = json!(uuid::Uuid::new_v4().to_string());
+    s
+}
+
+/// A catalogue resource, at a web address or none.
+async fn catalogue_resource(app: &support::TestApp, url: Option<&str>) -> domain::ids::ResourceId {
+    use domain::learning::{EstimatedMinutes, ResourceKind, Summary, Title};
+    let id = domain::ids::ResourceId::from_uuid(uuid::Uuid::new_v4());
+    let fields = store::learning::ResourceFields {
+        title: Title::parse("Safeguarding adults level 3").unwrap(),
+        summary: Summary::parse("Recognising and responding to abuse and neglect of adults.").unwrap(),
+        kind: ResourceKind::Course,
+        url: url.map(str::to_owned),
+        body: None,
+        estimated: EstimatedMinutes::new(75).unwrap(),
+        levels: vec![],
+        sectors: vec![],
+        behaviours: vec![],
+        publisher: None,
+        review_on: None,
+    };
+    app.store.create_resource(id, &fields, None, jiff::Timestamp::now()).await.unwrap();
+    id
+}
 
 /// Statements in a result that are not voiding statements.
 fn current_count(body: &Value) -> usize {

@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use domain::ids::{OrganisationId, PersonId};
+use domain::ids::{OrganisationId, PersonId, ResourceId};
 use domain::learning::statement::{belongs_in_record, display_name, duration_minutes, IncomingFacts};
 use domain::xapi::{
     assemble_batch, format_statement, into_statement, into_statements, parse_agent_filter, parse_timestamp, parse_uuid,
@@ -413,33 +413,35 @@ pub(super) fn prepare(
     }
 }
 
-/// Whether another system's statement about a person belongs in their learning record, and
-/// what it would show there.
-async fn pending_facts(state: &AppState, s: &Statement, now: Timestamp) -> XapiResult<Option<PendingFacts>> {
-    let json = s.json();
-    let activity = match s.object() {
-        StatementObject::Activity(a) => Some(a.id.as_str().to_owned()),
+/// The activity a statement's object is, if it is one.
+fn object_activity(s: &Statement) -> Option<&str> {
+    match s.object() {
+        StatementObject::Activity(a) => Some(a.id.as_str()),
         _ => None,
-    };
-    let resource = match &activity {
-        Some(a) => state.store.resource_for_activity(a).await?,
-        None => None,
-    };
+    }
+}
+
+/// Whether another system's statement about a person belongs in their learning record, and
+/// what it would show there; `resources` holds the catalogue resource of each activity that is
+/// one (`Store::resources_for_activities`).
+fn pending_facts(s: &Statement, resources: &HashMap<String, ResourceId>, now: Timestamp) -> Option<PendingFacts> {
+    let activity = object_activity(s);
+    let resource = activity.and_then(|a| resources.get(a)).copied();
     let facts = IncomingFacts {
         verb: s.verb().id.as_str(),
         completion: s.result().and_then(|r| r.completion),
         matches_catalogue: resource.is_some(),
     };
     if !belongs_in_record(&facts) {
-        return Ok(None);
+        return None;
     }
-    let title = display_name(json.pointer("/object/definition/name"))
-        .or_else(|| activity.clone())
+    let title = display_name(s.json().pointer("/object/definition/name"))
+        .or_else(|| activity.map(str::to_owned))
         .unwrap_or_else(|| "Learning recorded by another system".to_owned());
     let title: String = title.chars().take(200).collect();
     let minutes = s.result().and_then(|r| r.duration.as_ref()).map_or(0, |d| duration_minutes(d.as_str()));
     let occurred_on = s.timestamp().unwrap_or(now).to_zoned(jiff::tz::TimeZone::UTC).date();
-    Ok(Some(PendingFacts { title, resource, minutes, occurred_on }))
+    Some(PendingFacts { title, resource, minutes, occurred_on })
 }
 
 /// Validates, checks and stores statements; returns every id in the order sent (Communication
@@ -487,7 +489,6 @@ async fn write(
     emails.dedup();
     let by_email = state.store.people_by_emails(&emails).await?;
     let mut people = Vec::with_capacity(statements.len());
-    let mut pending = Vec::with_capacity(statements.len());
     for s in &statements {
         let person = person_of(state, s, &by_email).await?;
         if let (Some((_, their_org)), Some(org)) = (&person, caller.organisation()) {
@@ -497,12 +498,14 @@ async fn write(
                 ));
             }
         }
-        pending.push(match &person {
-            Some(_) => pending_facts(state, s, now).await?,
-            None => None,
-        });
         people.push(person.map(|(p, _)| p));
     }
+    // What goes into people's learning records, with the catalogue looked up once for the batch.
+    let about_people: Vec<&str> =
+        statements.iter().zip(&people).filter(|(_, p)| p.is_some()).filter_map(|(s, _)| object_activity(s)).collect();
+    let resources = state.store.resources_for_activities(&about_people).await?;
+    let pending: Vec<Option<PendingFacts>> =
+        statements.iter().zip(&people).map(|(s, p)| p.and_then(|_| pending_facts(s, &resources, now))).collect();
     let authority = caller.authority.clone();
     let organisation = caller.organisation();
     let items: Vec<_> = statements.into_iter().zip(ids.iter().copied()).zip(people).collect();
