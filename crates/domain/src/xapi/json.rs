@@ -32,16 +32,30 @@ impl StatementError {
 
 pub(crate) type Checked<T> = Result<T, StatementError>;
 
+// A path is built for every property checked, not only for those that fail, so these two are
+// written out by hand: `format!` took about a third of the instructions of validating a statement
+// (callgrind, 2,000 statements with four activities each).
+
 pub(crate) fn child(path: &str, key: &str) -> String {
     if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
+        return key.to_owned();
     }
+    let mut out = String::with_capacity(path.len() + 1 + key.len());
+    out.push_str(path);
+    out.push('.');
+    out.push_str(key);
+    out
 }
 
 pub(crate) fn index(path: &str, i: usize) -> String {
-    format!("{path}[{i}]")
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(i);
+    let mut out = String::with_capacity(path.len() + digits.len() + 2);
+    out.push_str(path);
+    out.push('[');
+    out.push_str(digits);
+    out.push(']');
+    out
 }
 
 pub(crate) fn kind(value: &Value) -> &'static str {
@@ -103,4 +117,19 @@ pub(crate) fn number(value: &Value, path: &str) -> Checked<f64> {
 
 pub(crate) fn array<'a>(value: &'a Value, path: &str) -> Checked<&'a Vec<Value>> {
     value.as_array().ok_or_else(|| StatementError::new(path, format!("must be an array, not {}", kind(value))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{child, index};
+
+    #[test]
+    fn paths_name_properties_with_dots_and_items_with_their_index() {
+        assert_eq!(child("", "actor"), "actor");
+        assert_eq!(child("actor", "mbox"), "actor.mbox");
+        assert_eq!(child(&index("", 0), "id"), "[0].id");
+        assert_eq!(index("context.contextActivities.parent", 7), "context.contextActivities.parent[7]");
+        assert_eq!(index("member", 12_345), "member[12345]");
+        assert_eq!(index(&index("", 10), 99), "[10][99]");
+    }
 }
