@@ -1524,7 +1524,18 @@ pub(crate) mod terms {
 
     /// Keys (each `TERM_KEY_LEN` bytes) as words of lower-case hex, one space between.
     fn words(keys: &[u8]) -> String {
-        keys.chunks(TERM_KEY_LEN).map(hex::encode).collect::<Vec<_>>().join(" ")
+        let mut out = String::with_capacity(keys.len() / TERM_KEY_LEN * (2 * TERM_KEY_LEN + 1));
+        let mut word = [0u8; 2 * TERM_KEY_LEN];
+        for (i, key) in keys.chunks(TERM_KEY_LEN).enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            let word = &mut word[..2 * key.len()];
+            if hex::encode_to_slice(key, word).is_ok() {
+                out.push_str(std::str::from_utf8(word).unwrap_or_default());
+            }
+        }
+        out
     }
 
     #[cfg(test)]

@@ -283,9 +283,10 @@ fn terms(s: &Statement) -> Vec<String> {
     let verb = s.verb().id.as_str();
     let agents = s.agent_identifiers(false);
     for ifi in &agents {
-        t.insert(format!("a:{}", ifi.key()));
+        let key = ifi.key();
         // The commonest query, a person's statements with one verb, as one term.
-        t.insert(store::xapi::agent_verb_term(&ifi.key(), verb));
+        t.insert(store::xapi::agent_verb_term(&key, verb));
+        t.insert(format!("a:{key}"));
     }
     for ifi in s.agent_identifiers(true) {
         if !agents.contains(&ifi) {
