@@ -73,22 +73,43 @@ fn check_iri(text: &str) -> Result<(), IriError> {
     if rest.is_empty() {
         return Err(IriError::NothingAfterScheme);
     }
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c.is_whitespace() {
+    check_characters(text)
+}
+
+/// No whitespace, control or forbidden character, every `%` starting an escape, and at most one
+/// fragment.
+fn check_characters(text: &str) -> Result<(), IriError> {
+    // Byte by byte: every byte below 0x80 is a character of its own, checked here; a character
+    // beyond ASCII is decoded and checked as a char (a statement's IRIs are nearly all ASCII).
+    let bytes = text.as_bytes();
+    let mut fragments = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b >= 0x80 {
+            let c = text[i..].chars().next().unwrap_or_default();
+            if c.is_whitespace() {
+                return Err(IriError::Whitespace);
+            }
+            if c.is_control() {
+                return Err(IriError::ForbiddenCharacter);
+            }
+            i += c.len_utf8();
+            continue;
+        }
+        if matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
             return Err(IriError::Whitespace);
         }
-        if c.is_control() || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`') {
+        if b.is_ascii_control() || matches!(b, b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'\\' | b'^' | b'`') {
             return Err(IriError::ForbiddenCharacter);
         }
-        if c == '%' {
-            let escape: String = chars.clone().take(2).collect();
-            if escape.len() != 2 || !escape.chars().all(|h| h.is_ascii_hexdigit()) {
-                return Err(IriError::BadPercentEscape);
-            }
+        if b == b'%' && !bytes.get(i + 1..i + 3).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+            return Err(IriError::BadPercentEscape);
         }
+        fragments += usize::from(b == b'#');
+        i += 1;
     }
-    if text.matches('#').count() > 1 {
+    if fragments > 1 {
         return Err(IriError::TwoFragments);
     }
     Ok(())
@@ -165,7 +186,50 @@ pub fn parse_uuid(text: &str) -> Option<Uuid> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// The characters checked as first written, a char at a time, against which the byte-wise
+    /// check is tested.
+    fn check_characters_by_chars(text: &str) -> Result<(), IriError> {
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c.is_whitespace() {
+                return Err(IriError::Whitespace);
+            }
+            if c.is_control() || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`') {
+                return Err(IriError::ForbiddenCharacter);
+            }
+            if c == '%' {
+                let escape: String = chars.clone().take(2).collect();
+                if escape.len() != 2 || !escape.chars().all(|h| h.is_ascii_hexdigit()) {
+                    return Err(IriError::BadPercentEscape);
+                }
+            }
+        }
+        if text.matches('#').count() > 1 {
+            return Err(IriError::TwoFragments);
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { failure_persistence: None, cases: 2000, ..ProptestConfig::default() })]
+
+        // Text built mostly of what IRIs hold, with every kind of character the check refuses.
+        #[test]
+        fn the_byte_wise_check_agrees_with_the_check_by_chars(
+            text in "(https?:|urn:|x:|1a:|:)?[a-zA-Z0-9/%#.:é \t\r\n\u{b}\u{c}\u{1c}\u{85}\u{a0}\u{2028}\u{7f}\u{1}<>\"{}|^`\\\\-]{0,24}",
+        ) {
+            prop_assert_eq!(check_characters(&text), check_characters_by_chars(&text));
+        }
+
+        #[test]
+        fn the_byte_wise_check_agrees_with_the_check_by_chars_on_any_text(text in "\\PC{0,30}|\\p{Any}{0,30}") {
+            prop_assert_eq!(check_characters(&text), check_characters_by_chars(&text));
+        }
+    }
 
     #[test]
     fn absolute_iris_are_accepted() {

@@ -46,7 +46,8 @@ impl PartialOrd for LanguageTag {
 }
 impl Ord for LanguageTag {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.normalised().cmp(&other.normalised())
+        // As `normalised()` would order them, without making two strings per comparison.
+        self.0.bytes().map(|b| b.to_ascii_lowercase()).cmp(other.0.bytes().map(|b| b.to_ascii_lowercase()))
     }
 }
 
@@ -80,6 +81,23 @@ const IRREGULAR: [&str; 17] = [
 /// RFC 5646 section 2.1: `langtag / privateuse / grandfathered`, plus the section 2.2.5 and 2.2.6
 /// rules that variants and extension singletons are not repeated.
 fn is_well_formed(text: &str) -> bool {
+    is_language_and_region(text) || is_well_formed_in_full(text)
+}
+
+/// The commonest forms, read without allocating: a language of two or three letters, alone or
+/// with a region of two letters or three digits ("en", "en-GB", "es-419"). Each is well formed
+/// by the full grammar too (a property test checks it).
+fn is_language_and_region(text: &str) -> bool {
+    let (language, region) = text.split_once('-').map_or((text, None), |(l, r)| (l, Some(r)));
+    (2..=3).contains(&language.len())
+        && language.bytes().all(|b| b.is_ascii_alphabetic())
+        && region.is_none_or(|r| {
+            r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic())
+                || r.len() == 3 && r.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+fn is_well_formed_in_full(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     if IRREGULAR.contains(&lower.as_str()) {
         return true;
@@ -270,7 +288,30 @@ impl AcceptLanguage {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_common_forms_read_quickly_are_well_formed_in_full(text in "[a-zA-Z0-9]{0,4}(-[a-zA-Z0-9]{0,4})?") {
+            if is_language_and_region(&text) {
+                prop_assert!(is_well_formed_in_full(&text), "{}", text);
+            }
+        }
+
+        // Tags order as their lowercase forms do, so that "en-GB" and "en-gb" are one key.
+        #[test]
+        fn tags_order_as_their_lowercase_forms(a in "[a-zA-Z]{1,3}(-[a-zA-Z0-9]{1,8}){0,2}", b in "[a-zA-Z]{1,3}(-[a-zA-Z0-9]{1,8}){0,2}") {
+            let (ta, tb) = (LanguageTag::parse(&a), LanguageTag::parse(&b));
+            if let (Ok(ta), Ok(tb)) = (ta, tb) {
+                prop_assert_eq!(ta.cmp(&tb), ta.normalised().cmp(&tb.normalised()));
+                prop_assert_eq!(ta == tb, ta.normalised() == tb.normalised());
+            }
+        }
+    }
 
     // Data 2.2.s4.b2: "validate that the sequence of token lengths for language map keys matches
     // the RFC 5646 standard".
