@@ -1075,23 +1075,27 @@ impl Store {
         activities: &[&str],
     ) -> Result<std::collections::HashMap<String, ResourceId>> {
         const URN: &str = "urn:goldthread:resource:";
-        let mut by_urn: Vec<String> = Vec::new();
+        // A URN's id may be written in either case: each is looked up as the id it names, and
+        // answered under the IRI as sent.
+        let mut by_urn: Vec<(ResourceId, &str)> = Vec::new();
         let mut by_url: Vec<String> = Vec::new();
         for a in activities {
             match a.strip_prefix(URN).and_then(|r| r.parse::<ResourceId>().ok()) {
-                Some(r) => by_urn.push(r.to_string()),
+                Some(r) => by_urn.push((r, a)),
                 None => by_url.push((*a).to_owned()),
             }
         }
-        for list in [&mut by_urn, &mut by_url] {
+        let mut ids: Vec<String> = by_urn.iter().map(|(r, _)| r.to_string()).collect();
+        for list in [&mut ids, &mut by_url] {
             list.sort_unstable();
             list.dedup();
         }
-        let mut out = std::collections::HashMap::new();
-        for row in self.lookup_rows("id", "resources", "id", &by_urn).await? {
-            let id: ResourceId = crate::id_of(&row, "id")?;
-            out.insert(format!("{URN}{id}"), id);
+        let mut stored = std::collections::HashSet::new();
+        for row in self.lookup_rows("id", "resources", "id", &ids).await? {
+            stored.insert(crate::id_of::<ResourceId>(&row, "id")?);
         }
+        let mut out: std::collections::HashMap<String, ResourceId> =
+            by_urn.into_iter().filter(|(r, _)| stored.contains(r)).map(|(r, a)| ((*a).to_owned(), r)).collect();
         // Several resources may share a URL: the first created is the one (then the least id,
         // so that the choice does not depend on the order rows come back in).
         let mut first: std::collections::HashMap<String, (i64, String)> = std::collections::HashMap::new();

@@ -521,23 +521,30 @@ backend_test!(activities_are_matched_to_catalogue_resources_a_batch_at_a_time, |
     store.create_resource(rid(9), &fields("First", Some("https://example.org/shared")), None, at(0)).await.unwrap();
     store.create_resource(rid(1), &fields("Second", Some("https://example.org/shared")), None, at(5)).await.unwrap();
     store.create_resource(rid(3), &fields("Own", Some("https://example.org/own")), None, at(1)).await.unwrap();
-    store.create_resource(rid(4), &fields("No address", None), None, at(2)).await.unwrap();
+    // An id with letters in it, to be written in either case.
+    let urn_id = rid(0xfeed_face_cafe);
+    store.create_resource(urn_id, &fields("No address", None), None, at(2)).await.unwrap();
 
-    let urn = format!("urn:goldthread:resource:{}", rid(4));
+    let urn = format!("urn:goldthread:resource:{urn_id}");
+    let upper = format!("urn:goldthread:resource:{}", urn_id.to_string().to_uppercase());
+    assert_ne!(urn, upper);
     let missing = format!("urn:goldthread:resource:{}", rid(77));
     let asked = [
         "https://example.org/shared",
         "https://example.org/own",
         "https://example.org/shared",
         urn.as_str(),
+        upper.as_str(),
         missing.as_str(),
         "urn:goldthread:resource:not-an-id",
         "https://example.org/unknown",
     ];
     let found = store.resources_for_activities(&asked).await.unwrap();
-    assert_eq!(found.len(), 3, "{found:?}");
+    assert_eq!(found.len(), 4, "{found:?}");
     assert_eq!(found.get("https://example.org/shared"), Some(&rid(9)));
     assert_eq!(found.get("https://example.org/own"), Some(&rid(3)));
-    assert_eq!(found.get(urn.as_str()), Some(&rid(4)));
+    // A URN names its resource whatever the case of its id, and is answered as it was sent.
+    assert_eq!(found.get(urn.as_str()), Some(&urn_id));
+    assert_eq!(found.get(upper.as_str()), Some(&urn_id));
     assert!(store.resources_for_activities(&[]).await.unwrap().is_empty());
 });
