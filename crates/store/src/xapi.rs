@@ -1074,13 +1074,12 @@ impl Store {
         &self,
         activities: &[&str],
     ) -> Result<std::collections::HashMap<String, ResourceId>> {
-        const URN: &str = "urn:goldthread:resource:";
         // A URN's id may be written in either case: each is looked up as the id it names, and
         // answered under the IRI as sent.
         let mut by_urn: Vec<(ResourceId, &str)> = Vec::new();
         let mut by_url: Vec<String> = Vec::new();
         for a in activities {
-            match a.strip_prefix(URN).and_then(|r| r.parse::<ResourceId>().ok()) {
+            match domain::learning::statement::resource_in_urn(a) {
                 Some(r) => by_urn.push((r, a)),
                 None => by_url.push((*a).to_owned()),
             }
@@ -1098,22 +1097,13 @@ impl Store {
             by_urn.into_iter().filter(|(r, _)| stored.contains(r)).map(|(r, a)| ((*a).to_owned(), r)).collect();
         // Several resources may share a URL: the first created is the one (then the least id,
         // so that the choice does not depend on the order rows come back in).
-        let mut first: std::collections::HashMap<String, (i64, String)> = std::collections::HashMap::new();
+        let mut first: std::collections::HashMap<String, (i64, ResourceId)> = std::collections::HashMap::new();
         for row in self.lookup_rows("id, url, created_at", "resources", "url", &by_url).await? {
-            let (url, id, created): (String, String, i64) =
-                (row.try_get("url")?, row.try_get("id")?, row.try_get("created_at")?);
-            let candidate = (created, id);
-            match first.get_mut(&url) {
-                Some(best) if *best <= candidate => {}
-                Some(best) => *best = candidate,
-                None => {
-                    first.insert(url, candidate);
-                }
-            }
+            let candidate = (row.try_get::<i64, _>("created_at")?, crate::id_of::<ResourceId>(&row, "id")?);
+            let best = first.entry(row.try_get("url")?).or_insert(candidate);
+            *best = (*best).min(candidate);
         }
-        for (url, (_, id)) in first {
-            out.insert(url, id.parse().map_err(|_| StoreError::Corrupt("resource id".to_owned()))?);
-        }
+        out.extend(first.into_iter().map(|(url, (_, id))| (url, id)));
         Ok(out)
     }
 

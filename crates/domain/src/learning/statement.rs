@@ -62,14 +62,23 @@ pub struct EntryForStatement<'a> {
     pub resource: Option<ResourceActivity>,
 }
 
+/// What a catalogue resource's activity id starts with when it has no web address of its own.
+const RESOURCE_URN: &str = "urn:goldthread:resource:";
+
 /// The activity id of a catalogue resource.
 pub fn resource_activity_id(id: ResourceId, url: Option<&str>) -> String {
     match url {
         Some(u) if (u.starts_with("http://") || u.starts_with("https://")) && crate::xapi::Iri::parse(u).is_ok() => {
             u.to_owned()
         }
-        _ => format!("urn:goldthread:resource:{id}"),
+        _ => format!("{RESOURCE_URN}{id}"),
     }
+}
+
+/// The resource an activity id names as `urn:goldthread:resource:ID` (the id in either case);
+/// `None` for any other activity id, a web address included.
+pub fn resource_in_urn(activity: &str) -> Option<ResourceId> {
+    activity.strip_prefix(RESOURCE_URN).and_then(|id| id.parse().ok())
 }
 
 fn verb_and_type(activity: Activity, resource: Option<ResourceKind>) -> (&'static str, &'static str) {
@@ -231,6 +240,14 @@ mod tests {
         let id = ResourceId::from_uuid(uuid::Uuid::from_u128(3));
         assert_eq!(resource_activity_id(id, Some("https://learning.example/x")), "https://learning.example/x");
         assert_eq!(resource_activity_id(id, Some("not a url")), format!("urn:goldthread:resource:{id}"));
+        // The URN reads back as its resource, in either case; a web address names none.
+        let lettered = ResourceId::from_uuid(uuid::Uuid::from_u128(0xfeed_face_cafe));
+        assert_eq!(resource_in_urn(&resource_activity_id(lettered, None)), Some(lettered));
+        let upper = format!("urn:goldthread:resource:{}", lettered.to_string().to_uppercase());
+        assert_ne!(upper, resource_activity_id(lettered, None));
+        assert_eq!(resource_in_urn(&upper), Some(lettered));
+        assert_eq!(resource_in_urn("https://example.org/courses/1"), None);
+        assert_eq!(resource_in_urn("urn:goldthread:resource:not-an-id"), None);
         let s = entry(
             Activity::Resource,
             Some(ResourceActivity { id, url: Some("https://e.example/a".into()), kind: ResourceKind::Video }),

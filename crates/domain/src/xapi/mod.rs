@@ -1,8 +1,10 @@
 //! The Experience API (xAPI 1.0.3): statements and documents parsed and validated exactly as the
 //! specification's Data part says, with no I/O.
 //!
-//! - [`validate_statement`] / [`validate_statements`] read received JSON into a [`Statement`],
+//! - [`validate_statement`] / [`into_statements`] read received JSON into a [`Statement`],
 //!   refusing anything the Data part does not allow, with an error naming the property and rule.
+//!   [`read_batch_item`] and [`assemble_batch`] read a batch in parts (on several threads) and give
+//!   what reading it in order gives.
 //! - [`Statement::complete_for_storage`] sets what the LRS sets (id, stored, authority, version,
 //!   timestamp); the caller passes the id, the time and the authority.
 //! - [`format_statement`] gives the `exact`, `ids` or `canonical` form; [`same_statement`] decides
@@ -40,9 +42,9 @@ pub use iri::{parse_uuid, Iri, IriError, Mbox, MboxError};
 pub use json::StatementError;
 pub use language::{AcceptLanguage, BadLanguageTag, LanguageMap, LanguageTag};
 pub use statement::{
-    assemble_batch, into_statement, into_statements, read_batch_item, validate_statement, validate_statements,
-    Activity, ActivityDefinition, Attachment, Authority, Context, ContextActivities, Extensions, InteractionComponent,
-    InteractionType, Outcome, Score, Statement, StatementObject, SubStatement, Verb, DEFAULT_STATEMENT_VERSION,
-    SIGNATURE_USAGE_TYPE, VOIDED_VERB,
+    assemble_batch, into_statement, into_statements, read_batch_item, validate_statement, Activity, ActivityDefinition,
+    Attachment, Authority, Context, ContextActivities, Extensions, InteractionComponent, InteractionType, Outcome,
+    Score, Statement, StatementObject, SubStatement, Verb, DEFAULT_STATEMENT_VERSION, SIGNATURE_USAGE_TYPE,
+    VOIDED_VERB,
 };
 pub use time::{format_timestamp, parse_timestamp, BadDuration, Duration, TimestampError};

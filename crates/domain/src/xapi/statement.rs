@@ -422,13 +422,8 @@ pub fn into_statement(value: Value) -> Result<Statement, StatementError> {
 }
 
 /// Validates the body of a POST to the Statements resource: one Statement or an array of them
-/// (Communication 2.1.2). A batch holding two Statements with the same id is refused
-/// (Communication 2.1.2.s2.b6).
-pub fn validate_statements(value: &Value) -> Result<Vec<Statement>, StatementError> {
-    into_statements(value.clone())
-}
-
-/// [`validate_statements`], keeping the JSON it is given instead of copying it.
+/// (Communication 2.1.2), keeping the JSON it is given. A batch holding two Statements with the
+/// same id is refused (Communication 2.1.2.s2.b6).
 pub fn into_statements(value: Value) -> Result<Vec<Statement>, StatementError> {
     match value {
         Value::Array(items) => assemble_batch(items.into_iter().enumerate().map(|(i, item)| read_batch_item(item, i))),

@@ -649,10 +649,10 @@ fn data_2_6_s4_b1_signatures_are_octet_streams() {
 
 #[test]
 fn communication_2_1_2_a_batch_is_an_array_or_one_statement() {
-    assert_eq!(validate_statements(&minimal()).unwrap().len(), 1);
-    assert_eq!(validate_statements(&json!([minimal(), appendix_a_long()])).unwrap().len(), 2);
-    assert!(validate_statements(&json!([])).unwrap().is_empty());
-    let e = validate_statements(&json!([minimal(), with(|v| v["verb"]["id"] = json!("nope"))])).unwrap_err();
+    assert_eq!(into_statements(minimal()).unwrap().len(), 1);
+    assert_eq!(into_statements(json!([minimal(), appendix_a_long()])).unwrap().len(), 2);
+    assert!(into_statements(json!([])).unwrap().is_empty());
+    let e = into_statements(json!([minimal(), with(|v| v["verb"]["id"] = json!("nope"))])).unwrap_err();
     assert_eq!(e.path(), "[1].verb.id");
     assert!(e.to_string().starts_with("[1].verb.id: must be an absolute IRI"), "{e}");
 }
@@ -661,7 +661,7 @@ fn communication_2_1_2_a_batch_is_an_array_or_one_statement() {
 #[test]
 fn communication_2_1_2_s2_b6_a_batch_must_not_repeat_an_id() {
     let upper = with(|v| v["id"] = json!("12345678-1234-5678-1234-567812345678".to_uppercase()));
-    let e = validate_statements(&json!([minimal(), appendix_a_long(), upper])).unwrap_err();
+    let e = into_statements(json!([minimal(), appendix_a_long(), upper])).unwrap_err();
     assert_eq!(e.path(), "[2].id");
     assert!(e.reason().contains("Statement [0]"));
 }
@@ -909,7 +909,7 @@ mod properties {
             ),
             split in 0usize..12,
         ) {
-            let whole = validate_statements(&Value::Array(items.clone()));
+            let whole = into_statements(Value::Array(items.clone()));
             let split = split.min(items.len());
             let part = |items: Vec<Value>, first: usize| {
                 let mut out = Vec::new();
@@ -1007,7 +1007,7 @@ mod properties {
         #[test]
         fn validation_never_panics_on_arbitrary_json(v in arbitrary_json()) {
             let _ = validate_statement(&v);
-            let _ = validate_statements(&v);
+            let _ = into_statements(v.clone());
         }
 
         #[test]
