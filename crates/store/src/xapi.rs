@@ -1418,23 +1418,44 @@ pub(crate) mod terms {
                 }
             }
             Backend::Postgres => {
-                let rows: Vec<(&[u8], i64, i64)> = statements
+                // One statement of fixed text, whatever the number of rows: the keys one after
+                // another, the seqs and times as lists of numbers. A multi-row VALUES would be a
+                // new statement to parse and plan for each count of rows, with an expression
+                // to set up for each of its thousands of parameters. Rows go in in key order, so
+                // rows of one key (a common verb, say) go to their leaf page one after another.
+                let mut rows: Vec<(&[u8], i64, i64)> = statements
                     .iter()
                     .flat_map(|(seq, stored, keys)| keys.chunks(TERM_KEY_LEN).map(move |k| (k, *seq, *stored)))
                     .collect();
+                if rows.is_empty() {
+                    return Ok(());
+                }
+                rows.sort_unstable();
+                let mut keys = Vec::with_capacity(rows.len() * TERM_KEY_LEN);
+                let (mut seqs, mut times) = (String::new(), String::new());
+                let mut number = itoa::Buffer::new();
+                for (i, (key, seq, stored)) in rows.iter().enumerate() {
+                    keys.extend_from_slice(key);
+                    if i > 0 {
+                        seqs.push(',');
+                        times.push(',');
+                    }
+                    seqs.push_str(number.format(*seq));
+                    times.push_str(number.format(*stored));
+                }
                 // The sequence numbers are new, so no row can be there already; without ON
                 // CONFLICT, PostgreSQL does not look each row up before inserting it.
-                for chunk in rows.chunks(1000) {
-                    let sql = format!(
-                        "INSERT INTO xapi_postings (term_key, statement_seq, stored) VALUES {}",
-                        backend.values(chunk.len(), 3)
-                    );
-                    let mut q = sqlx::query(&sql);
-                    for (key, seq, stored) in chunk {
-                        q = q.bind(key.to_vec()).bind(*seq).bind(*stored);
-                    }
-                    q.execute(&mut **tx).await?;
-                }
+                sqlx::query(
+                    "INSERT INTO xapi_postings (term_key, statement_seq, stored) \
+                     SELECT substring($1 FROM i * 16 + 1 FOR 16), l.seqs[i + 1], l.times[i + 1] \
+                     FROM (SELECT string_to_array($2, ',')::bigint[] AS seqs, string_to_array($3, ',')::bigint[] AS times) l, \
+                     generate_series(0, octet_length($1) / 16 - 1) AS i",
+                )
+                .bind(keys)
+                .bind(seqs)
+                .bind(times)
+                .execute(&mut **tx)
+                .await?;
             }
         }
         Ok(())
@@ -1625,3 +1646,5 @@ const MERGE_PAGES: i64 = 64;
 
 /// The length of a term key, in bytes; a statement's keys are kept one after another.
 const TERM_KEY_LEN: usize = 16;
+// PostgreSQL's insert of postings cuts its keys apart at 16 bytes, written in its SQL.
+const _: () = assert!(TERM_KEY_LEN == 16);
