@@ -196,6 +196,8 @@ pub struct Store {
     known: std::sync::Arc<xapi::Known>,
     /// SQLite: whether this store's term merger has been started (by its first migration).
     merging: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// PostgreSQL: writes the postings of the batches written, after each (see `xapi::terms`).
+    postings: std::sync::Arc<xapi::PostingsWriter>,
 }
 
 impl Store {
@@ -255,6 +257,7 @@ impl Store {
             partitions: Default::default(),
             known: Default::default(),
             merging: Default::default(),
+            postings: Default::default(),
         })
     }
 
@@ -299,6 +302,7 @@ impl Store {
         }
         self.writer.close().await;
         self.pool.close().await;
+        self.postings.stop();
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {

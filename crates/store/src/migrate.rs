@@ -93,6 +93,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0011_xapi_term_index.sqlite.sql"),
         postgres: "",
     },
+    Migration {
+        version: 12,
+        name: "xapi postings queued",
+        both: "",
+        sqlite: "",
+        postgres: include_str!("../migrations/0012_xapi_postings_queued.postgres.sql"),
+    },
 ];
 
 /// Applies the migrations not yet applied.

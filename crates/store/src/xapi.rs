@@ -210,6 +210,60 @@ fn add_bounded<C: Default + Extend<T>, T>(known: &std::sync::Mutex<C>, new: Vec<
     known.extend(new);
 }
 
+/// PostgreSQL's writer of queued postings (see [`terms::queue`]): a task of its own, started by
+/// the store's first batch and woken after each; a wake-up while it writes makes it look again.
+#[derive(Debug, Default)]
+pub(crate) struct PostingsWriter {
+    started: std::sync::atomic::AtomicBool,
+    wake: tokio::sync::Notify,
+}
+
+impl PostingsWriter {
+    pub(crate) fn wake(self: &std::sync::Arc<Self>, pool: &sqlx::AnyPool) {
+        if !self.started.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            tokio::spawn(write_postings_in_background(pool.clone(), std::sync::Arc::clone(self)));
+        }
+        self.wake.notify_one();
+    }
+
+    /// Lets the task see that the pool has closed, and end.
+    pub(crate) fn stop(&self) {
+        self.wake.notify_one();
+    }
+}
+
+/// Postings written between two vacuums of the queue: these machines run PostgreSQL without
+/// autovacuum, and each batch taken off the queue leaves its row, some 15 kB of keys stored
+/// apart (TOAST), dead until a vacuum.
+const VACUUM_QUEUE_AFTER: u64 = 100_000;
+
+async fn write_postings_in_background(pool: sqlx::AnyPool, writer: std::sync::Arc<PostingsWriter>) {
+    let mut since_vacuum = 0;
+    loop {
+        writer.wake.notified().await;
+        if pool.is_closed() {
+            return;
+        }
+        let written = match pool.acquire().await {
+            Ok(mut conn) => terms::write_queued(&mut conn).await,
+            Err(e) => Err(e.into()),
+        };
+        match written {
+            Ok(written) => since_vacuum += written,
+            Err(_) if pool.is_closed() => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "writing queued postings failed; the next batch, query or erasure writes them");
+            }
+        }
+        if since_vacuum >= VACUUM_QUEUE_AFTER {
+            since_vacuum = 0;
+            if let Err(e) = sqlx::query("VACUUM xapi_unindexed").execute(&pool).await {
+                tracing::warn!(error = %e, "vacuuming the queue of postings failed");
+            }
+        }
+    }
+}
+
 impl Known {
     /// Removes from `sent` each activity whose known definition the batch leaves unchanged.
     fn drop_unchanged_definitions(&self, sent: &mut std::collections::BTreeMap<&str, Vec<&serde_json::Value>>) {
@@ -635,6 +689,9 @@ impl Store {
         // Only what has been committed is known: a batch refused (a conflicting id, say) leaves
         // the next one to write what it carried.
         self.known.remember(definitions, mboxes);
+        if self.backend == crate::Backend::Postgres {
+            self.postings.wake(self.pool());
+        }
         Ok(())
     }
 
@@ -693,7 +750,10 @@ impl Store {
             .zip(&keys)
             .map(|((s, seq), keys)| (*seq, millis(s.stored), keys.as_slice()))
             .collect();
-        terms::index(tx, backend, &indexed).await?;
+        match backend {
+            crate::Backend::Sqlite => terms::index(tx, backend, &indexed).await?,
+            crate::Backend::Postgres => terms::queue(tx, &indexed).await?,
+        }
         Ok(seqs)
     }
 
@@ -879,6 +939,16 @@ impl Store {
         }
     }
 
+    /// Writes the postings still queued (PostgreSQL, see [`terms::queue`]), waiting for any the
+    /// background writer is writing: afterwards, every statement acknowledged before is found by
+    /// its terms. Returns the postings written here; nothing to do on SQLite.
+    pub async fn write_waiting_postings(&self) -> Result<u64> {
+        match self.backend {
+            crate::Backend::Sqlite => Ok(0),
+            crate::Backend::Postgres => terms::write_queued(&mut *self.pool().acquire().await?).await,
+        }
+    }
+
     /// One statement by id within a scope, voided or not (the caller decides what to show).
     pub async fn statement(&self, scope: LrsScope, id: Uuid) -> Result<Option<StoredStatement>> {
         let sql =
@@ -898,6 +968,9 @@ impl Store {
 
     /// A page of statements matching a query, voided statements left out, in stored order.
     pub async fn query_statements(&self, q: &StatementQuery) -> Result<StatementPage> {
+        if !q.terms.is_empty() {
+            self.write_waiting_postings().await?;
+        }
         let through = match q.through_seq {
             Some(t) => t,
             None => self.last_statement_seq().await?,
@@ -1169,6 +1242,10 @@ impl Store {
         // batch skips one while the erasure runs) and after (for any batch that did).
         self.known.forget_mboxes();
         let mut tx = self.begin().await?;
+        // Every statement acknowledged is found by its terms, postings still queued included.
+        if self.backend == crate::Backend::Postgres {
+            terms::write_queued(&mut tx).await?;
+        }
         // An mbox_sha1sum also names every mbox whose sum it is that a statement has used.
         let mut keys: Vec<String> = keys.to_vec();
         for k in keys.clone() {
@@ -1418,47 +1495,108 @@ pub(crate) mod terms {
                 }
             }
             Backend::Postgres => {
-                // One statement of fixed text, whatever the number of rows: the keys one after
-                // another, the seqs and times as lists of numbers. A multi-row VALUES would be a
-                // new statement to parse and plan for each count of rows, with an expression
-                // to set up for each of its thousands of parameters. Rows go in in key order, so
-                // rows of one key (a common verb, say) go to their leaf page one after another.
-                let mut rows: Vec<(&[u8], i64, i64)> = statements
-                    .iter()
-                    .flat_map(|(seq, stored, keys)| keys.chunks(TERM_KEY_LEN).map(move |k| (k, *seq, *stored)))
-                    .collect();
-                if rows.is_empty() {
-                    return Ok(());
-                }
-                rows.sort_unstable();
-                let mut keys = Vec::with_capacity(rows.len() * TERM_KEY_LEN);
-                let (mut seqs, mut times) = (String::new(), String::new());
-                let mut number = itoa::Buffer::new();
-                for (i, (key, seq, stored)) in rows.iter().enumerate() {
-                    keys.extend_from_slice(key);
-                    if i > 0 {
-                        seqs.push(',');
-                        times.push(',');
-                    }
-                    seqs.push_str(number.format(*seq));
-                    times.push_str(number.format(*stored));
-                }
-                // The sequence numbers are new, so no row can be there already; without ON
-                // CONFLICT, PostgreSQL does not look each row up before inserting it.
-                sqlx::query(
-                    "INSERT INTO xapi_postings (term_key, statement_seq, stored) \
-                     SELECT substring($1 FROM i * 16 + 1 FOR 16), l.seqs[i + 1], l.times[i + 1] \
-                     FROM (SELECT string_to_array($2, ',')::bigint[] AS seqs, string_to_array($3, ',')::bigint[] AS times) l, \
-                     generate_series(0, octet_length($1) / 16 - 1) AS i",
-                )
-                .bind(keys)
-                .bind(seqs)
-                .bind(times)
-                .execute(&mut **tx)
-                .await?;
+                let Some(postings) = Postings::of(statements) else { return Ok(()) };
+                // One statement of fixed text, whatever the number of rows: a multi-row VALUES
+                // would be a new statement to parse and plan for each count of rows, with an
+                // expression to set up for each of its thousands of parameters.
+                sqlx::query(&format!("WITH taken (keys, seqs, times) AS (VALUES ($1, $2, $3)) {WRITE_TAKEN}"))
+                    .bind(postings.keys)
+                    .bind(postings.seqs)
+                    .bind(postings.times)
+                    .execute(&mut **tx)
+                    .await?;
             }
         }
         Ok(())
+    }
+
+    /// PostgreSQL: queues new statements' postings, to be written after the batch's transaction
+    /// (by [`write_queued`]), as one row of `xapi_unindexed` (migration 12) written in it. About
+    /// nine B-tree rows a statement, each in a random place, took a third of a batch's time;
+    /// written apart, they leave the request's path for the server's other core.
+    pub(super) async fn queue(tx: &mut Transaction<'_, Any>, statements: &[(i64, i64, &[u8])]) -> Result<()> {
+        let Some(postings) = Postings::of(statements) else { return Ok(()) };
+        sqlx::query("INSERT INTO xapi_unindexed (first_seq, keys, seqs, times) VALUES ($1, $2, $3, $4)")
+            .bind(postings.first_seq)
+            .bind(postings.keys)
+            .bind(postings.seqs)
+            .bind(postings.times)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// PostgreSQL: writes every queued batch's postings and takes the batches off the queue, a
+    /// few at a time; returns the postings written. A batch another session is writing is
+    /// waited for and left to it, so none is written twice, and every batch committed before
+    /// this began has its postings written when it returns.
+    pub(crate) async fn write_queued(conn: &mut sqlx::AnyConnection) -> Result<u64> {
+        // A few batches a statement keeps the planner's estimate of the rows (a thousand a
+        // generate_series, times the batches) under the cost at which PostgreSQL compiles a
+        // query to machine code first, which took longer than running it.
+        let sql = format!(
+            "WITH taken AS (DELETE FROM xapi_unindexed WHERE first_seq IN \
+             (SELECT first_seq FROM xapi_unindexed ORDER BY first_seq LIMIT 8 FOR UPDATE) \
+             RETURNING keys, seqs, times) {WRITE_TAKEN}"
+        );
+        let mut written = 0;
+        loop {
+            let n = sqlx::query(&sql).execute(&mut *conn).await?.rows_affected();
+            if n == 0 {
+                return Ok(written);
+            }
+            written += n;
+        }
+    }
+
+    /// The postings of the batches in `taken (keys, seqs, times)`, in key order, so that rows of
+    /// one key (a common verb, say) go to their leaf page one after another. Each batch's values
+    /// are read once (`OFFSET 0` keeps the planner from copying the expressions into every
+    /// row): its keys, stored apart (TOAST), would otherwise be fetched again for each key, and
+    /// its lists parsed again for each number.
+    const WRITE_TAKEN: &str = "INSERT INTO xapi_postings (term_key, statement_seq, stored) \
+         SELECT substring(l.keys FROM i * 16 + 1 FOR 16), l.seqs[i + 1], l.times[i + 1] FROM taken t \
+         CROSS JOIN LATERAL (SELECT t.keys || ''::bytea AS keys, string_to_array(t.seqs, ',')::bigint[] AS seqs, \
+         string_to_array(t.times, ',')::bigint[] AS times OFFSET 0) l \
+         CROSS JOIN LATERAL generate_series(0, octet_length(l.keys) / 16 - 1) AS i ORDER BY 1, 2";
+
+    /// A batch's postings as three values: the keys one after another, and for each key its
+    /// statement's seq and time stored, as lists of numbers.
+    struct Postings {
+        first_seq: i64,
+        keys: Vec<u8>,
+        seqs: String,
+        times: String,
+    }
+
+    impl Postings {
+        /// None when the statements have no keys.
+        fn of(statements: &[(i64, i64, &[u8])]) -> Option<Self> {
+            let first_seq = statements.iter().map(|(seq, _, _)| *seq).min()?;
+            let count: usize = statements.iter().map(|(_, _, keys)| keys.len() / TERM_KEY_LEN).sum();
+            if count == 0 {
+                return None;
+            }
+            let mut out = Postings {
+                first_seq,
+                keys: Vec::with_capacity(count * TERM_KEY_LEN),
+                seqs: String::with_capacity(count * 8),
+                times: String::with_capacity(count * 14),
+            };
+            let mut number = itoa::Buffer::new();
+            for (seq, stored, keys) in statements {
+                for key in keys.chunks(TERM_KEY_LEN) {
+                    if !out.keys.is_empty() {
+                        out.seqs.push(',');
+                        out.times.push(',');
+                    }
+                    out.keys.extend_from_slice(key);
+                    out.seqs.push_str(number.format(*seq));
+                    out.times.push_str(number.format(*stored));
+                }
+            }
+            Some(out)
+        }
     }
 
     /// The statements indexed under any of these keys.

@@ -548,3 +548,70 @@ backend_test!(activities_are_matched_to_catalogue_resources_a_batch_at_a_time, |
     assert_eq!(found.get(upper.as_str()), Some(&urn_id));
     assert!(store.resources_for_activities(&[]).await.unwrap().is_empty());
 });
+
+backend_test!(postings_a_stopped_server_left_queued_are_written_before_a_query_or_an_erasure, |db| {
+    // On PostgreSQL a batch's postings are queued in its transaction and written after it is
+    // acknowledged. A server that stops in between leaves them queued: here the first store is
+    // closed (its writer with it), the postings it wrote are taken out and queued again, and a
+    // second store, as after a restart, must find every statement by its terms.
+    let org = OrganisationId::from_uuid(Uuid::from_u128(9));
+    let kept: Vec<Uuid> = (0..3).map(|i| Uuid::from_u128(300 + i)).collect();
+    let gone = Uuid::from_u128(310);
+    let mut batch: Vec<NewStatement> = kept
+        .iter()
+        .enumerate()
+        .map(|(i, id)| statement(*id, &format!("2026-11-07T09:00:0{i}Z"), "completed"))
+        .collect();
+    let mut theirs = statement(gone, "2026-11-07T09:00:09Z", "completed");
+    theirs.terms = vec!["v:completed".to_owned(), "a:mbox:mailto:gone@example.org".to_owned()];
+    batch.push(theirs);
+    for s in &mut batch {
+        s.organisation = Some(org);
+    }
+    db.store.insert_statements(&batch, &[]).await.unwrap();
+    db.store.write_waiting_postings().await.unwrap();
+    db.store.close().await;
+
+    let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    let requeue = || async {
+        if db.store.backend() == Backend::Postgres {
+            sqlx::query("DELETE FROM xapi_postings").execute(&pool).await.unwrap();
+            sqlx::query(
+                "INSERT INTO xapi_unindexed (first_seq, keys, seqs, times) SELECT seq, term_keys, \
+                 array_to_string(array_fill(seq, ARRAY[octet_length(term_keys) / 16]), ','), \
+                 array_to_string(array_fill(stored, ARRAY[octet_length(term_keys) / 16]), ',') FROM xapi_statement_ids",
+            )
+            .execute(&pool)
+            .await
+            .unwrap();
+            assert_eq!(index_rows(Backend::Postgres, &pool).await, 0);
+        }
+    };
+    let queued = || async {
+        match db.store.backend() {
+            Backend::Postgres => {
+                sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM xapi_unindexed").fetch_one(&pool).await.unwrap()
+            }
+            Backend::Sqlite => 0,
+        }
+    };
+    requeue().await;
+    let restarted = goldthread_store::Store::connect(&db.url).await.unwrap();
+    restarted.migrate().await.unwrap();
+    let mut q = query(org, vec![vec!["v:completed"], vec!["a:mbox:mailto:jo@example.org"]]);
+    q.limit = 100;
+    let found: Vec<Uuid> = restarted.query_statements(&q).await.unwrap().statements.iter().map(|s| s.id).collect();
+    assert_eq!(found, kept, "a query finds the statements whose postings were queued");
+    assert_eq!(queued().await, 0, "and has written them");
+    assert_eq!(index_rows(db.store.backend(), &pool).await, 8);
+
+    // An erasure finds the agent's statements by their postings, queued ones included.
+    requeue().await;
+    let (erased, _) =
+        restarted.erase_agent(&["mbox:mailto:gone@example.org".to_owned()], None, Timestamp::now()).await.unwrap();
+    assert_eq!(erased, 1);
+    assert_eq!(queued().await, 0);
+    assert_eq!(index_rows(db.store.backend(), &pool).await, 6, "the three others' postings are left");
+    pool.close().await;
+    restarted.close().await;
+});
