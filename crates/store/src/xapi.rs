@@ -244,11 +244,7 @@ async fn write_postings_in_background(pool: sqlx::AnyPool, writer: std::sync::Ar
         if pool.is_closed() {
             return;
         }
-        let written = match pool.acquire().await {
-            Ok(mut conn) => terms::write_queued(&mut conn).await,
-            Err(e) => Err(e.into()),
-        };
-        match written {
+        match terms::write_queued_apart(&pool).await {
             Ok(written) => since_vacuum += written,
             Err(_) if pool.is_closed() => return,
             Err(e) => {
@@ -689,7 +685,7 @@ impl Store {
         // Only what has been committed is known: a batch refused (a conflicting id, say) leaves
         // the next one to write what it carried.
         self.known.remember(definitions, mboxes);
-        if self.backend == crate::Backend::Postgres {
+        if terms::queued(self.backend, statements.len()) {
             self.postings.wake(self.pool());
         }
         Ok(())
@@ -750,9 +746,10 @@ impl Store {
             .zip(&keys)
             .map(|((s, seq), keys)| (*seq, millis(s.stored), keys.as_slice()))
             .collect();
-        match backend {
-            crate::Backend::Sqlite => terms::index(tx, backend, &indexed).await?,
-            crate::Backend::Postgres => terms::queue(tx, &indexed).await?,
+        if terms::queued(backend, statements.len()) {
+            terms::queue(tx, &indexed).await?;
+        } else {
+            terms::index(tx, backend, &indexed).await?;
         }
         Ok(seqs)
     }
@@ -945,7 +942,7 @@ impl Store {
     pub async fn write_waiting_postings(&self) -> Result<u64> {
         match self.backend {
             crate::Backend::Sqlite => Ok(0),
-            crate::Backend::Postgres => terms::write_queued(&mut *self.pool().acquire().await?).await,
+            crate::Backend::Postgres => terms::write_queued_apart(self.pool()).await,
         }
     }
 
@@ -1510,6 +1507,16 @@ pub(crate) mod terms {
         Ok(())
     }
 
+    /// Whether a batch of `statements` has its postings queued ([`queue`]) rather than written
+    /// in its transaction: on PostgreSQL, a batch of [`QUEUE_FROM`] or more. A few postings cost
+    /// less than the second transaction that would write them, and a single POST's latency is
+    /// left as it was.
+    pub(super) fn queued(backend: Backend, statements: usize) -> bool {
+        backend == Backend::Postgres && statements >= QUEUE_FROM
+    }
+
+    const QUEUE_FROM: usize = 16;
+
     /// PostgreSQL: queues new statements' postings, to be written after the batch's transaction
     /// (by [`write_queued`]), as one row of `xapi_unindexed` (migration 12) written in it. About
     /// nine B-tree rows a statement, each in a random place, took a third of a batch's time;
@@ -1547,6 +1554,18 @@ pub(crate) mod terms {
             }
             written += n;
         }
+    }
+
+    /// [`write_queued`] in a transaction of its own, committed without waiting for the log to
+    /// reach the disk: what it writes is rebuilt from the queue, and a crash that loses the
+    /// commit loses its taking of the batches off the queue with it. A single POST then does
+    /// not wait behind a second sync of the log for its postings.
+    pub(crate) async fn write_queued_apart(pool: &sqlx::AnyPool) -> Result<u64> {
+        let mut tx = pool.begin().await?;
+        sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await?;
+        let written = write_queued(&mut tx).await?;
+        tx.commit().await?;
+        Ok(written)
     }
 
     /// The postings of the batches in `taken (keys, seqs, times)`, in key order, so that rows of

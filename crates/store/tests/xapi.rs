@@ -555,14 +555,15 @@ backend_test!(postings_a_stopped_server_left_queued_are_written_before_a_query_o
     // closed (its writer with it), the postings it wrote are taken out and queued again, and a
     // second store, as after a restart, must find every statement by its terms.
     let org = OrganisationId::from_uuid(Uuid::from_u128(9));
-    let kept: Vec<Uuid> = (0..3).map(|i| Uuid::from_u128(300 + i)).collect();
-    let gone = Uuid::from_u128(310);
+    // Sixteen statements: a batch whose postings are queued (a smaller one's are written with it).
+    let kept: Vec<Uuid> = (0..15).map(|i| Uuid::from_u128(300 + i)).collect();
+    let gone = Uuid::from_u128(399);
     let mut batch: Vec<NewStatement> = kept
         .iter()
         .enumerate()
-        .map(|(i, id)| statement(*id, &format!("2026-11-07T09:00:0{i}Z"), "completed"))
+        .map(|(i, id)| statement(*id, &format!("2026-11-07T09:00:{i:02}Z"), "completed"))
         .collect();
-    let mut theirs = statement(gone, "2026-11-07T09:00:09Z", "completed");
+    let mut theirs = statement(gone, "2026-11-07T09:00:59Z", "completed");
     theirs.terms = vec!["v:completed".to_owned(), "a:mbox:mailto:gone@example.org".to_owned()];
     batch.push(theirs);
     for s in &mut batch {
@@ -571,8 +572,9 @@ backend_test!(postings_a_stopped_server_left_queued_are_written_before_a_query_o
     db.store.insert_statements(&batch, &[]).await.unwrap();
     db.store.write_waiting_postings().await.unwrap();
     db.store.close().await;
-
     let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    assert_eq!(index_rows(db.store.backend(), &pool).await, 32, "every posting is written");
+
     let requeue = || async {
         if db.store.backend() == Backend::Postgres {
             sqlx::query("DELETE FROM xapi_postings").execute(&pool).await.unwrap();
@@ -603,7 +605,7 @@ backend_test!(postings_a_stopped_server_left_queued_are_written_before_a_query_o
     let found: Vec<Uuid> = restarted.query_statements(&q).await.unwrap().statements.iter().map(|s| s.id).collect();
     assert_eq!(found, kept, "a query finds the statements whose postings were queued");
     assert_eq!(queued().await, 0, "and has written them");
-    assert_eq!(index_rows(db.store.backend(), &pool).await, 8);
+    assert_eq!(index_rows(db.store.backend(), &pool).await, 32);
 
     // An erasure finds the agent's statements by their postings, queued ones included.
     requeue().await;
@@ -611,7 +613,7 @@ backend_test!(postings_a_stopped_server_left_queued_are_written_before_a_query_o
         restarted.erase_agent(&["mbox:mailto:gone@example.org".to_owned()], None, Timestamp::now()).await.unwrap();
     assert_eq!(erased, 1);
     assert_eq!(queued().await, 0);
-    assert_eq!(index_rows(db.store.backend(), &pool).await, 6, "the three others' postings are left");
+    assert_eq!(index_rows(db.store.backend(), &pool).await, 30, "the others' postings are left");
     pool.close().await;
     restarted.close().await;
 });
