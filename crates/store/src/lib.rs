@@ -366,6 +366,20 @@ mod tests {
 
     use crate::testing::TestDb;
 
+    /// SQLite-only: a merge of the term index commits without a sync of its own, and leaves the
+    /// writer syncing every commit of statements as before.
+    #[tokio::test]
+    async fn sqlite_writer_syncs_every_commit_again_after_a_merge() {
+        let db = TestDb::sqlite().await;
+        let synchronous = || async {
+            sqlx::query_scalar::<_, i64>("PRAGMA synchronous").fetch_one(db.store.writer()).await.expect("pragma")
+        };
+        assert_eq!(synchronous().await, 2, "FULL before");
+        crate::xapi::merge_term_index(db.store.writer()).await.expect("merge");
+        assert_eq!(synchronous().await, 2, "FULL after a merge");
+        db.finish().await;
+    }
+
     /// SQLite-only: no commit checkpoints (`wal_autocheckpoint = 0`), so what reaches the database
     /// file was copied there by the background checkpointer.
     #[tokio::test]
