@@ -67,6 +67,16 @@ impl Backend {
         }
     }
 
+    /// A condition that `key` is one of the values in the JSON array of strings bound at `$n`,
+    /// looked up in the key's index one value after another; the statement's text does not
+    /// change with the number of values.
+    pub(crate) fn one_of(self, key: &str, n: usize) -> String {
+        match self {
+            Backend::Sqlite => format!("{key} IN (SELECT value FROM json_each(${n}))"),
+            Backend::Postgres => format!("{key} = ANY (ARRAY(SELECT json_array_elements_text(${n}::json)))"),
+        }
+    }
+
     /// The statement that opens a transaction for reads whose plan does not depend on the values
     /// looked up (one lookup by a unique key per value, say): on PostgreSQL the plan is kept
     /// from one run to the next, as in [`Backend::begin_batch_write`].

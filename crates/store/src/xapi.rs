@@ -286,39 +286,24 @@ impl Known {
     }
 }
 
-/// Rows by a unique key, for `n` values of it (`$1` to `$n`): one lookup per value, joined by
-/// UNION ALL. A planner without statistics (PostgreSQL before its first ANALYZE) takes
-/// `key IN (...)` with many values to match much of the table and scans it; an equality on a
-/// unique key it always looks up. Run in a transaction begun with
-/// [`crate::Backend::begin_kept_plans`]: the plan is the same whatever the values, and planning
-/// a hundred lookups each time cost more than running them.
-fn lookups(columns: &str, from: &str, key: &str, n: usize) -> String {
-    (1..=n).map(|i| format!("SELECT {columns} FROM {from} WHERE {key} = ${i}")).collect::<Vec<_>>().join(" UNION ALL ")
-}
-
-/// Runs [`lookups`] for every value, a hundred at a time. Each hundred's list is padded with
-/// empty strings (which no key of these tables is) to the next of a few sizes (1, 2, 4 ... 64,
-/// 100): a connection then prepares a handful of statements, and PostgreSQL settles on their
-/// generic plans after five uses instead of planning a new statement of some hundred branches for
-/// nearly every batch.
+/// Rows by a unique key, for any number of values of it: one statement whose text is the same
+/// whatever the values, bound as one JSON array (`Backend::one_of`). Run in a transaction begun
+/// with [`crate::Backend::begin_kept_plans`]: the plan is the same whatever the values, and
+/// PostgreSQL keeps it instead of planning it again for every batch.
 async fn fetch_lookups(
     conn: &mut sqlx::AnyConnection,
+    backend: crate::Backend,
     columns: &str,
     from: &str,
     key: &str,
     values: &[&str],
 ) -> Result<Vec<sqlx::any::AnyRow>> {
-    let mut out = Vec::with_capacity(values.len());
-    for chunk in values.chunks(100) {
-        let size = chunk.len().next_power_of_two().min(100);
-        let sql = lookups(columns, from, key, size);
-        let mut q = sqlx::query(&sql);
-        for value in chunk.iter().copied().chain(std::iter::repeat("")).take(size) {
-            q = q.bind(value.to_owned());
-        }
-        out.extend(q.fetch_all(&mut *conn).await?);
+    if values.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    let sql = format!("SELECT {columns} FROM {from} WHERE {}", backend.one_of(key, 1));
+    let values = serde_json::to_string(values).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(sqlx::query(&sql).bind(values).fetch_all(&mut *conn).await?)
 }
 
 fn uuid_of(row: &sqlx::any::AnyRow, col: &str) -> Result<Uuid> {
@@ -591,8 +576,8 @@ impl Store {
         self.lookup_rows(STATEMENT_COLUMNS, BY_ID, "d.id", &ids).await?.iter().map(statement_of).collect()
     }
 
-    /// Rows by a unique key, for many values of it: [`lookups`] of a hundred at a time, in one
-    /// transaction that keeps its plans ([`crate::Backend::begin_kept_plans`]).
+    /// Rows by a unique key, for many values of it ([`fetch_lookups`]), in a transaction that
+    /// keeps its plan ([`crate::Backend::begin_kept_plans`]).
     async fn lookup_rows(
         &self,
         columns: &str,
@@ -605,7 +590,7 @@ impl Store {
         }
         let values: Vec<&str> = values.iter().map(String::as_str).collect();
         let mut tx = self.pool().begin_with(self.backend.begin_kept_plans()).await?;
-        let out = fetch_lookups(&mut tx, columns, from, key, &values).await?;
+        let out = fetch_lookups(&mut tx, self.backend, columns, from, key, &values).await?;
         tx.commit().await?;
         Ok(out)
     }
@@ -726,7 +711,8 @@ impl Store {
                 seq_of.get(&s.id.to_string()).copied().ok_or_else(|| StoreError::Corrupt("statement seq".to_owned()))
             })
             .collect::<Result<Vec<i64>>>()?;
-        let keys: Vec<Vec<u8>> = Self::term_keys_of(tx, statements).await?.into_iter().map(|k| k.concat()).collect();
+        let keys: Vec<Vec<u8>> =
+            Self::term_keys_of(tx, backend, statements).await?.into_iter().map(|k| k.concat()).collect();
         // Ids are unique across partitions here; a statement is found by id through this table,
         // which also keeps its term keys.
         for ((chunk, seqs), keys) in statements.chunks(500).zip(seqs.chunks(500)).zip(keys.chunks(500)) {
@@ -758,7 +744,11 @@ impl Store {
     /// and, when its object is a StatementRef, every key of its target (anywhere in the batch, or
     /// stored before), so that the filter rules for StatementRefs (Communication 2.1.3.s3) hold
     /// recursively, since a target carries its own target's keys already.
-    async fn term_keys_of(tx: &mut Transaction<'_, Any>, statements: &[NewStatement]) -> Result<Vec<Vec<Vec<u8>>>> {
+    async fn term_keys_of(
+        tx: &mut Transaction<'_, Any>,
+        backend: crate::Backend,
+        statements: &[NewStatement],
+    ) -> Result<Vec<Vec<Vec<u8>>>> {
         let own: Vec<Vec<Vec<u8>>> = statements.iter().map(|s| s.terms.iter().map(|t| term_key(t)).collect()).collect();
         let in_batch: std::collections::HashMap<Uuid, usize> =
             statements.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
@@ -772,7 +762,7 @@ impl Store {
         outside.dedup();
         let mut stored: std::collections::HashMap<String, Vec<u8>> = std::collections::HashMap::new();
         let outside: Vec<&str> = outside.iter().map(String::as_str).collect();
-        for row in fetch_lookups(tx, "id, term_keys", "xapi_statement_ids", "id", &outside).await? {
+        for row in fetch_lookups(tx, backend, "id, term_keys", "xapi_statement_ids", "id", &outside).await? {
             if let Some(keys) = row.try_get::<Option<Vec<u8>>, _>("term_keys")? {
                 stored.insert(row.try_get("id")?, keys);
             }
@@ -872,7 +862,7 @@ impl Store {
         }
         let ids: Vec<&str> = sent.keys().copied().collect();
         let mut stored: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-        for row in fetch_lookups(tx, "id, definition", "xapi_activities", "id", &ids).await? {
+        for row in fetch_lookups(tx, backend, "id, definition", "xapi_activities", "id", &ids).await? {
             stored.insert(row.try_get("id")?, row.try_get("definition")?);
         }
         let mut now_stored: Vec<(String, serde_json::Value)> = Vec::with_capacity(sent.len());
@@ -1105,7 +1095,7 @@ impl Store {
     }
 
     /// The stored definitions of these activities (those that have one), by activity id: one
-    /// lookup per hundred, for the canonical format of a page of statements.
+    /// lookup, for the canonical format of a page of statements.
     pub async fn activity_definitions(&self, ids: &[String]) -> Result<std::collections::HashMap<String, String>> {
         self.lookup_rows("id, definition", "xapi_activities", "id", ids)
             .await?

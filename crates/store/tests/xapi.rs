@@ -226,7 +226,8 @@ backend_test!(a_statement_ref_carries_its_targets_terms_and_an_erasure_takes_eve
 backend_test!(activity_definitions_are_kept_latest_first_and_read_many_at_once, |db| {
     let store = &db.store;
     let course = "https://example.org/course/1".to_owned();
-    let module = "https://example.org/course/1/module/2".to_owned();
+    // Written as JSON text in the lookup: a character beyond ASCII is kept as it is.
+    let module = "https://example.org/course/1/modùle/2".to_owned();
     let mut first = statement(Uuid::from_u128(71), "2026-11-03T09:00:00Z", "completed");
     first.definitions = vec![
         (course.clone(), serde_json::json!({"name": {"en-GB": "Leading teams"}})),
@@ -238,6 +239,7 @@ backend_test!(activity_definitions_are_kept_latest_first_and_read_many_at_once, 
     store.insert_statements(&[second], &[]).await.unwrap();
     // More ids than one lookup takes, most of them unknown.
     let mut ids: Vec<String> = (0..150).map(|i| format!("https://example.org/unknown/{i}")).collect();
+    ids.push(r#"https://example.org/"quoted"\back"#.to_owned());
     ids.push(module.clone());
     ids.push(course.clone());
     let found = store.activity_definitions(&ids).await.unwrap();
