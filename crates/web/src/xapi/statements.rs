@@ -328,9 +328,15 @@ fn compact(v: &Value) -> String {
 }
 
 /// Activity definitions a statement carries, by activity id, taken out of its JSON (which is
-/// serialised already, and then dropped).
+/// serialised already, and then dropped): those of its object and context activities, and of a
+/// SubStatement's.
 fn take_definitions(json: &mut Value) -> Vec<(String, Value)> {
     let mut out = Vec::new();
+    take_statement_definitions(json, &mut out);
+    out
+}
+
+fn take_statement_definitions(json: &mut Value, out: &mut Vec<(String, Value)>) {
     let mut take = |a: &mut Value| {
         if a.get("objectType").and_then(Value::as_str).is_some_and(|t| t != "Activity") {
             return;
@@ -342,7 +348,8 @@ fn take_definitions(json: &mut Value) -> Vec<(String, Value)> {
             out.push((id, d));
         }
     };
-    if let Some(o) = json.get_mut("object") {
+    let sub = json.get("object").and_then(|o| o.get("objectType")).and_then(Value::as_str) == Some("SubStatement");
+    if let Some(o) = json.get_mut("object").filter(|_| !sub) {
         take(o);
     }
     if let Some(ca) =
@@ -355,7 +362,10 @@ fn take_definitions(json: &mut Value) -> Vec<(String, Value)> {
             }
         }
     }
-    out
+    // A SubStatement holds no SubStatement (Data 2.4.9), so this goes one level down at most.
+    if let Some(o) = json.get_mut("object").filter(|_| sub) {
+        take_statement_definitions(o, out);
+    }
 }
 
 /// The SHA-2 of each attachment a statement declares.

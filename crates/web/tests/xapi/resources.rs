@@ -36,6 +36,18 @@ app_test!(the_activities_resource_returns_the_activity_definition, |app| {
         .await;
     let r = lrs.get(&format!("/xapi/activities?{}", q(&[("activityId", parent)]))).await;
     assert_eq!(r.json()["definition"]["name"], json!({"en-US": "Parent"}));
+    let (planned, grouping) = ("http://www.example.com/activities/planned", "http://www.example.com/programmes/p");
+    lrs.store(&json!({"actor": agent("ann@example.com"), "verb": {"id": "http://adlnet.gov/expapi/verbs/attempted"},
+                      "object": {"objectType": "SubStatement", "actor": agent("ann@example.com"),
+                                 "verb": {"id": "http://example.com/verbs/will-complete"},
+                                 "object": {"id": planned, "definition": {"name": {"en-US": "Planned"}}},
+                                 "context": {"contextActivities": {"grouping": [
+                                     {"id": grouping, "definition": {"name": {"en-US": "Programme"}}}]}}}}))
+        .await;
+    let r = lrs.get(&format!("/xapi/activities?{}", q(&[("activityId", planned)]))).await;
+    assert_eq!(r.json()["definition"]["name"], json!({"en-US": "Planned"}), "the SubStatement's object");
+    let r = lrs.get(&format!("/xapi/activities?{}", q(&[("activityId", grouping)]))).await;
+    assert_eq!(r.json()["definition"]["name"], json!({"en-US": "Programme"}), "the SubStatement's context");
 
     // Data 2.4.4.1.s4.b3: a later definition from the same provider updates the LRS's.
     let mut changed = definition.clone();
