@@ -100,6 +100,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: include_str!("../migrations/0012_xapi_postings_queued.postgres.sql"),
     },
+    Migration {
+        version: 13,
+        name: "xapi terms crisismerge",
+        both: "",
+        sqlite: include_str!("../migrations/0013_xapi_terms_crisismerge.sqlite.sql"),
+        postgres: "",
+    },
 ];
 
 /// Applies the migrations not yet applied.
